@@ -1,0 +1,295 @@
+"""The :class:`Analyzer` pipeline: normalise → segment → split clauses → match → score → aggregate."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ._errors import ConfigError
+from ._lexicon import Lexicon, load_lexicon
+from ._normalize import Normalized, normalize
+from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
+from ._segment import Segmenter
+from ._types import AspectScore, Clause, Document, Match, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._sentiment import SentimentModel
+
+__all__ = ["Analyzer", "SENTIMENT_METHODS"]
+
+SENTIMENT_METHODS = ("auto", "rules", "model", "snownlp")
+_NEUTRAL_BAND = 0.1  # |score| below this is neutral
+_DOC_SCALE = 1.5  # how many ordinary opinion words make a strongly polarised document
+
+
+class Analyzer:
+    """Analyse Chinese customer text for sentiment, experience factors and themes.
+
+    Parameters are stored as given; the lexicons are loaded (and validated) here so that a broken
+    lexicon fails at once, while jieba and the sentiment model load on first use. One instance is safe
+    to share between threads and can be pickled to worker processes.
+
+    ``sentiment`` chooses the document-sentiment method: ``"rules"`` (lexicon rules only),
+    ``"model"`` (the shipped linear model over tokens plus the rule score), ``"snownlp"`` (snownlp's
+    Bayes classifier; slow, opt-in) or ``"auto"`` (the default: the best measured method available).
+    """
+
+    def __init__(
+        self,
+        *,
+        lexicons: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+        industry: str | Iterable[str] | None = None,
+        sentiment: str = "auto",
+        model: str | os.PathLike[str] | None = None,
+        max_evidence: int = 5,
+    ) -> None:
+        if sentiment not in SENTIMENT_METHODS:
+            raise ConfigError(f"sentiment={sentiment!r} is not a method; allowed: {', '.join(SENTIMENT_METHODS)}")
+        self.lexicons = lexicons
+        self.industry = industry
+        self.sentiment = sentiment
+        self.model = model
+        self.max_evidence = max_evidence
+        self.lexicon_: Lexicon = load_lexicon(lexicons, industry=industry)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._index = TermIndex(self.lexicon_)
+        self._segmenter = Segmenter(self._index.terms)
+        self._factor_ids = self.lexicon_.ids("factor")
+        self._theme_ids = self.lexicon_.ids("theme")
+        self._model_lock = threading.Lock()
+        self._model: SentimentModel | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "lexicons": self.lexicons,
+            "industry": self.industry,
+            "sentiment": self.sentiment,
+            "model": self.model,
+            "max_evidence": self.max_evidence,
+            "lexicon_": self.lexicon_,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
+    def __repr__(self) -> str:
+        return f"Analyzer(sentiment={self.sentiment!r}, lexicons={self.lexicons!r}, industry={self.industry!r})"
+
+    # ----------------------------------------------------------------------------------------------
+
+    @property
+    def method_(self) -> str:
+        """The sentiment method in use after resolving ``"auto"``."""
+        if self.sentiment != "auto":
+            return self.sentiment
+        from ._sentiment import default_method
+
+        return default_method(self.model)
+
+    def _sentiment_model(self) -> SentimentModel | None:
+        method = self.method_
+        if method == "rules":
+            return None
+        if self._model is None:
+            with self._model_lock:
+                if self._model is None:
+                    from ._sentiment import load_backend
+
+                    self._model = load_backend(method, self.model)
+        return self._model
+
+    def warm_up(self) -> Analyzer:
+        """Build the tokenizer and load the model now rather than on the first document."""
+        self._segmenter.tokenizer  # noqa: B018
+        self._sentiment_model()
+        return self
+
+    # ----------------------------------------------------------------------------------------------
+
+    def analyze(self, text: Any, *, id: str | None = None) -> Document:
+        """Analyse one text. Never raises for odd input: non-text values come back with a status."""
+        status = _status_of(text)
+        if status is not Status.OK:
+            return _empty(id, text, status)
+        assert isinstance(text, str)
+        try:
+            return self._analyze(text, id)
+        except RecursionError:  # pragma: no cover - defensive: keep the row, say why
+            return _empty(id, text, Status.ERROR, "text too deeply nested to analyse")
+
+    def analyze_many(self, texts: Iterable[Any], *, ids: Iterable[Any] | None = None) -> Iterator[Document]:
+        """Analyse texts lazily, one :class:`Document` per input in the same order."""
+        if ids is None:
+            for text in texts:
+                yield self.analyze(text)
+        else:
+            for text, id_ in zip(texts, ids, strict=True):
+                yield self.analyze(text, id=None if id_ is None else str(id_))
+
+    def analyze_frame(self, df: pd.DataFrame, text: str, *, id: str | None = None) -> pd.DataFrame:
+        """Analyse a DataFrame column; returns the input columns plus the flat result columns.
+
+        The result has one row per input row in the same order and index. Columns: ``status``,
+        ``sentiment_label``, ``sentiment_score``, ``factor.<id>`` and ``theme.<id>`` (polarity, NaN when
+        not mentioned), ``touchpoints``, ``stages`` (ids joined with ``;``).
+        """
+        import pandas as pd
+
+        from ._schema import flat_columns, flatten
+
+        if text not in df.columns:
+            raise ConfigError(f"column {text!r} not in the DataFrame; columns: {', '.join(map(str, df.columns))}")
+        ids = df[id].astype(str) if id is not None else None
+        docs = self.analyze_many(df[text].tolist(), ids=None if ids is None else ids.tolist())
+        rows = [flatten(d, self._factor_ids, self._theme_ids) for d in docs]
+        cols = flat_columns(self._factor_ids, self._theme_ids)
+        res = pd.DataFrame.from_records(rows, columns=cols, index=df.index)
+        overlap = [c for c in cols if c in df.columns]
+        return pd.concat([df.drop(columns=overlap), res], axis=1)
+
+    # ----------------------------------------------------------------------------------------------
+
+    def prepare(self, text: str) -> tuple[Normalized, list[tuple[str, int, int]], list[ClauseResult], float, int]:
+        """Normalise, segment and score with the rules: what the sentiment model and training share.
+
+        Returns the normalised text, its tokens, the clause results, the rule score and the number
+        of opinion words.
+        """
+        norm = normalize(text)
+        tokens = self._segmenter.tokens(norm.text)
+        results = analyse_tokens(tokens, self._index)
+        rule_raw = sum(c.score * c.weight for c in results)
+        opinions = sum(c.opinions for c in results)
+        return norm, tokens, results, rule_raw, opinions
+
+    def _analyze(self, text: str, id: str | None) -> Document:
+        norm, tokens, results, rule_raw, opinions = self.prepare(text)
+        if not tokens:
+            return _empty(id, text, Status.EMPTY)
+        model = self._sentiment_model()
+        if model is None:
+            score = squash(rule_raw / _DOC_SCALE) if opinions else 0.0
+        else:
+            score = model.score(norm.text, tokens, rule_raw, opinions)
+        label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
+
+        clauses, factors, themes, touchpoints, stages = self._collect(results, norm)
+        return Document(
+            id=id,
+            text=text,
+            status=Status.OK,
+            label=label,
+            score=score,
+            factors=factors,
+            themes=themes,
+            touchpoints=touchpoints,
+            stages=stages,
+            clauses=clauses,
+        )
+
+    def _collect(self, results: list[ClauseResult], norm: Normalized):  # noqa: ANN202
+        # Pass 1: attach opinions to aspects. "菜，很好吃": an opinion clause with no aspect of its own
+        # speaks of the aspects of the clause before it when that clause had no opinion.
+        pending: list[ClauseResult] = []
+        prev_sentence = -1
+        for c in results:
+            if c.sentence != prev_sentence:
+                pending, prev_sentence = [], c.sentence
+            has_aspect = attach(c.hits, "factor") | attach(c.hits, "theme")
+            if c.opinions and not has_aspect and pending:
+                for p in pending:
+                    for h in p.hits:
+                        for kind in ("factor", "theme"):
+                            if any(k == kind for k, _, _ in h.info.aspects):
+                                h.attached[kind] = (c.score, c.opinions)
+                pending = []
+            elif not c.opinions and any(h.info.aspects for h in c.hits):
+                pending.append(c)
+            else:
+                pending = []
+        # Pass 2: build the results with offsets mapped back to the original text.
+        clauses: list[Clause] = []
+        by_kind: dict[str, dict[str, list[Match]]] = {"factor": {}, "theme": {}, "touchpoint": {}, "stage": {}}
+        for c in results:
+            clause_pol = squash(c.score) if c.opinions else 0.0
+            taken = {k for h in c.hits for k in h.attached}
+            # 本以为很好吃: a clause stating an expectation says nothing about the experience itself,
+            # so its aspects are mentions without polarity (the clause keeps its expectation type).
+            prior = c.expectation == "prior"
+            matches: list[Match] = []
+            for h in c.hits:
+                if not h.info.aspects:
+                    continue
+                s, e = norm.span(h.start, h.end)
+                for kind, id_, _ in h.info.aspects:
+                    # Touchpoints and stages share the opinion attached to the factor or theme term
+                    # they coincide with; a term with no opinion attached shares the clause's opinion
+                    # only when no other aspect in the clause took an opinion for itself.
+                    got = h.attached.get(kind) or h.attached.get("factor") or h.attached.get("theme")
+                    if prior:
+                        pol = 0.0
+                    elif got is not None:
+                        pol = squash(got[0])
+                    else:
+                        pol = 0.0 if (kind in taken or (kind not in ("factor", "theme") and taken)) else clause_pol
+                    m = Match(kind, id_, h.term, s, e, pol)
+                    matches.append(m)
+                    by_kind[kind].setdefault(id_, []).append(m)
+            s, e = norm.span(c.start, c.end)
+            clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation))
+        factors = self._aggregate(by_kind["factor"], self._factor_ids)
+        themes = self._aggregate(by_kind["theme"], self._theme_ids)
+        touch = tuple(_first_per_id(by_kind["touchpoint"], self.lexicon_.ids("touchpoint")))
+        stages = tuple(_first_per_id(by_kind["stage"], self.lexicon_.ids("stage")))
+        return tuple(clauses), factors, themes, touch, stages
+
+    def _aggregate(self, found: dict[str, list[Match]], order: tuple[str, ...]) -> dict[str, AspectScore]:
+        out = {}
+        for id_ in order:
+            ms = found.get(id_)
+            if not ms:
+                continue
+            opinionated = [m.polarity for m in ms if m.polarity != 0.0]
+            pol = sum(opinionated) / len(opinionated) if opinionated else 0.0
+            evidence = sorted(ms, key=lambda m: -abs(m.polarity))[: self.max_evidence]
+            evidence.sort(key=lambda m: m.start)
+            out[id_] = AspectScore(id_, pol, len(ms), tuple(evidence))
+        return out
+
+
+def _first_per_id(found: dict[str, list[Match]], order: tuple[str, ...]) -> list[Match]:
+    return [found[i][0] for i in order if i in found]
+
+
+def _status_of(value: Any) -> str:
+    if value is None:
+        return Status.EMPTY
+    if isinstance(value, str):
+        return Status.OK if value.strip() else Status.EMPTY
+    if isinstance(value, float) and math.isnan(value):
+        return Status.EMPTY
+    if isinstance(value, (int, float, datetime, date)) or type(value).__name__ in {"Timestamp", "NaTType"}:
+        return Status.NOT_TEXT if type(value).__name__ != "NaTType" else Status.EMPTY
+    return Status.NOT_TEXT
+
+
+_MESSAGES = {
+    Status.EMPTY: "the text is empty",
+    Status.NOT_TEXT: "the value is not text",
+}
+
+
+def _empty(id: str | None, value: Any, status: str, message: str = "") -> Document:
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if isinstance(value, float) and math.isnan(value):
+        text = ""
+    return Document(id=id, text=text, status=status, label="neu", score=0.0, message=message or _MESSAGES.get(status, ""))

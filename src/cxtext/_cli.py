@@ -1,0 +1,141 @@
+"""The ``cxtext`` command line: parse, call the public API, write, return an exit code.
+
+Exit codes: 0 success; 1 the run completed but some rows could not be analysed (their count is
+printed, and each has a status in the output); 2 usage or input error (the message says what to fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import __version__
+from ._errors import CxtextError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_ROWS, EXIT_USAGE = 0, 1, 2
+
+
+class _Progress:
+    """Rows done and rows per second on stderr, at most twice a second; silent when quiet."""
+
+    def __init__(self, stream: TextIO, quiet: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.rows = 0
+
+    def __call__(self, n: int) -> None:
+        self.rows += n
+        now = time.monotonic()
+        if self.quiet or now - self.last < (0.5 if self.tty else 10.0):
+            return
+        self.last = now
+        rate = self.rows / max(now - self.start, 1e-9)
+        end = "\r" if self.tty else "\n"
+        self.stream.write(f"cxtext: {self.rows:,} rows, {rate:,.0f} rows/s{end}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if not self.quiet and self.tty and self.last:
+            self.stream.write("\n")
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="CSV, TSV, XLSX, JSONL, JSON, Parquet or TXT (one document per line)")
+    p.add_argument("--text", metavar="COL", help="column holding the text (default: the obvious one, e.g. 评论, 内容, content, text)")
+    p.add_argument("--id", metavar="COL", help="column holding a row id (default: the row number)")
+    p.add_argument("--rating", metavar="COL", help="column with a rating or score, passed through")
+    p.add_argument("--time", metavar="COL", help="column with a date or time, passed through")
+    p.add_argument("--group", metavar="COL", help="column with a store, branch or product, passed through")
+    p.add_argument("--encoding", help="input encoding (default: detected; UTF-8, UTF-8 with BOM, GBK/GB18030, Big5, UTF-16)")
+    p.add_argument("--sheet", help="XLSX sheet name or 1-based number (default: the first)")
+    p.add_argument("--header-row", type=int, default=1, metavar="N", help="XLSX row holding the column names (default: 1)")
+    p.add_argument("--lexicons", metavar="DIR", action="append", help="folder of lexicon files laid over the shipped ones (repeatable)")
+    p.add_argument("--industry", action="append", help="industry lexicon pack to add (repeatable)")
+    p.add_argument("--sentiment", default="auto", choices=["auto", "rules", "model", "snownlp"],
+                   help="document sentiment method (default: auto, the best measured one)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cxtext", description="Customer-experience insight from Chinese customer text.")
+    parser.add_argument("--version", action="version", version=f"cxtext {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("analyze", help="analyse every row of a file and write the results",
+                       description="Analyse every row of INPUT; write one result per row, in order, to OUTPUT "
+                                   "(.jsonl, .csv, .parquet or .xlsx).")
+    _add_input_options(p)
+    p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv, .parquet or .xlsx")
+    p.set_defaults(func=_cmd_analyze)
+    return parser
+
+
+def _analyzer(args: argparse.Namespace):  # noqa: ANN202
+    from ._analyzer import Analyzer
+
+    return Analyzer(lexicons=args.lexicons, industry=args.industry, sentiment=args.sentiment)
+
+
+def _options(args: argparse.Namespace):  # noqa: ANN202
+    from ._batch import BatchOptions
+
+    if args.header_row < 1:
+        raise SystemExit(f"cxtext: error: --header-row must be 1 or more, got {args.header_row}")
+    return BatchOptions(text=args.text, id=args.id, rating=args.rating, time=args.time, group=args.group,
+                        encoding=args.encoding, sheet=args.sheet, header_row=args.header_row)
+
+
+def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
+    from ._batch import analyze_file
+
+    analyzer = _analyzer(args)
+    progress = _Progress(err, args.quiet)
+    summary = analyze_file(analyzer, args.input, args.output, _options(args), progress=progress)
+    progress.done()
+    if not args.quiet:
+        if summary.text_column_guessed:
+            err.write(f"cxtext: text column: {summary.text_column!r} (chosen automatically; use --text to change)\n")
+        labels = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.labels.items()))
+        err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed ({labels}) -> {args.output}\n")
+    if summary.not_analysed:
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.statuses.items()) if k != "ok")
+        err.write(f"cxtext: {summary.not_analysed:,} rows could not be analysed ({detail}); see their status column\n")
+        return EXIT_ROWS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting (the console script exits)."""
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help(err)
+        return EXIT_USAGE
+    try:
+        return args.func(args, err)
+    except CxtextError as exc:
+        err.write(f"cxtext: error: {exc}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            err.write(exc.code + "\n")
+            return EXIT_USAGE
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        err.write("cxtext: interrupted; the output file was not written\n")
+        return 130
+
+
+def run() -> None:  # console-script entry point
+    sys.exit(main())

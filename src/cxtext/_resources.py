@@ -1,0 +1,70 @@
+"""The one place that knows where cxtext's data files live.
+
+Order of precedence, for lexicons and templates alike: an explicit argument, then an environment
+variable (``CXTEXT_LEXICONS``, ``CXTEXT_TEMPLATES``), then the copy shipped inside the installed package
+(found through :mod:`importlib.resources`, never through the working directory).
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from ._errors import InputError
+
+__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir"]
+
+_ENV = {"lexicons": "CXTEXT_LEXICONS", "templates": "CXTEXT_TEMPLATES"}
+
+
+def _packaged(name: str) -> Traversable:
+    root = resources.files("cxtext")
+    path = root / name
+    if not path.is_dir():
+        raise InputError(
+            f"the cxtext installation has no {name!r} folder ({root}); the package is incomplete. "
+            f"Reinstall it (pip install --force-reinstall cxtext) or set {_ENV[name]} to a {name} folder."
+        )
+    return path
+
+
+def _resolve(name: str, explicit: str | os.PathLike[str] | None) -> Traversable:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_dir():
+            raise InputError(f"{name} folder not found: {path}")
+        return path
+    env = os.environ.get(_ENV[name])
+    if env:
+        path = Path(env)
+        if not path.is_dir():
+            raise InputError(f"{_ENV[name]}={env!r} does not name a folder")
+        return path
+    return _packaged(name)
+
+
+def lexicon_dir(explicit: str | os.PathLike[str] | None = None) -> Traversable:
+    """The shipped lexicon folder, or the one the caller or environment names."""
+    return _resolve("lexicons", explicit)
+
+
+def template_dir(explicit: str | os.PathLike[str] | None = None) -> Traversable:
+    """The report template folder."""
+    return _resolve("templates", explicit)
+
+
+def industry_dir(name: str) -> Traversable:
+    """The shipped lexicon pack of one industry (``lexicons/industries/<name>``)."""
+    root = _packaged("lexicons") / "industries"
+    path = root / name
+    if not path.is_dir():
+        known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        raise InputError(f"unknown industry {name!r}; shipped packs: {', '.join(known) or 'none'}")
+    return path
+
+
+def model_path(name: str) -> Traversable:
+    """A model file shipped in the package's ``models`` folder."""
+    return resources.files("cxtext") / "models" / name

@@ -1,0 +1,248 @@
+"""Clause splitting, lexicon matching and rule-based opinion scoring over jieba tokens.
+
+The unit of analysis is the clause: punctuation and contrast connectives (但是, 不过, 却 …) end one.
+Inside a clause every opinion word gets a weight from the lexicon, modified by the negators and degree
+adverbs just before it (不方便, 很不满意, 不是很满意), and is attached to the nearest factor or theme
+term (价格便宜服务差: 便宜 → 价格, 差 → 服务). The clause's weight in the document follows its
+contrast role (the clause after 但是 counts more; the one opened by 虽然 less) and expectation cues
+(本以为… states an expectation, not the experience).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ._lexicon import Lexicon
+
+__all__ = ["TermIndex", "ClauseResult", "analyse_tokens", "attach", "squash"]
+
+# Clause and sentence boundaries. A sentence groups clauses for contrast weighting.
+_SENTENCE_END = frozenset("。！？!?\n；;…")
+_CLAUSE_END = frozenset("，,、：:~～ \t\r()（）[]【】「」『』\"'“”‘’《》<>/|")
+_QUESTION = frozenset("？?")
+# Connectives too common in other uses to split a clause anywhere: they act only at a clause start
+# (就是这家 "it is this one"; 不过如此 "nothing special"; 只是 "only").
+_INITIAL_ONLY = frozenset({"就是", "只是", "不过", "可", "而是", "虽", "但", "反而"})
+_GAP = 3  # at most this many unmatched characters between a modifier and what it modifies
+_WINDOW = 3  # how many tokens before an opinion word negators and degree adverbs may stand
+
+_BUT_WEIGHT = 1.5  # a clause opened by 但是 and the like
+_BEFORE_BUT_WEIGHT = 0.7  # earlier clauses of the same sentence
+_ALTHOUGH_WEIGHT = 0.5  # a clause opened by 虽然
+_PRIOR_WEIGHT = 0.2  # a clause stating an expectation (本以为…)
+_QUESTION_WEIGHT = 0.5  # opinion words in a question are half an opinion
+_NEGATED_NEGATIVE = 0.7  # 不贵, 不难吃: milder than the positive word itself
+_NEGATED_DEGREE = 0.6  # 不太好, 不是很满意: softened negation
+
+
+def squash(x: float) -> float:
+    """Map an unbounded score to (-1, 1); 1.0 (an ordinary opinion word) maps to 0.76."""
+    return math.tanh(x)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What the lexicon knows about one term, merged from every file."""
+
+    weight: float | None  # sentiment, from sentiment.tsv or the aspect files' polarity
+    aspects: tuple[tuple[str, str, float | None], ...]
+    negator: bool
+    degree: float | None
+    contrast: str | None
+    expectation: str | None
+
+
+class TermIndex:
+    """One dictionary from term to :class:`Term`, so matching does a single lookup per candidate."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        terms = lexicon.terms()
+        index: dict[str, Term] = {}
+        for t in terms:
+            aspects = lexicon.aspects.get(t, ())
+            weight = lexicon.sentiment.get(t)
+            if weight is None:
+                pols = [p for _, _, p in aspects if p is not None]
+                weight = sum(pols) / len(pols) if pols else None
+            index[t] = Term(
+                weight=weight,
+                aspects=aspects,
+                negator=t in lexicon.negators,
+                degree=lexicon.degree.get(t),
+                contrast=lexicon.contrast.get(t),
+                expectation=lexicon.expectation.get(t),
+            )
+        self.terms = index
+        self.max_len = max((len(t) for t in index), default=1)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A lexicon term found in a clause (normalised offsets)."""
+
+    term: str
+    info: Term
+    start: int
+    end: int
+    pos: int  # index among the clause's hits
+    weight: float = 0.0  # the opinion after negation and degree; 0 when not an opinion word
+    # Opinions attached to this hit as an aspect, per kind ("factor", "theme"): (sum, count).
+    attached: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ClauseResult:
+    start: int
+    end: int
+    score: float  # sum of the clause's opinions (unbounded)
+    weight: float
+    opinions: int
+    hits: list[Hit]
+    expectation: str | None
+    sentence: int
+
+
+def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex) -> list[Hit]:
+    """Greedy longest match over up to three tokens (jieba may still split a lexicon phrase)."""
+    terms = index.terms
+    hits: list[Hit] = []
+    k = i
+    while k < j:
+        tok, s, e = tokens[k]
+        found = None
+        for n in (3, 2):
+            if k + n <= j:
+                end = tokens[k + n - 1][2]
+                if end - s <= index.max_len:
+                    cand = "".join(t for t, _, _ in tokens[k : k + n])
+                    info = terms.get(cand)
+                    if info is not None:
+                        found = (cand, info, end, n)
+                        break
+        if found is None:
+            info = terms.get(tok)
+            if info is not None:
+                found = (tok, info, e, 1)
+        if found is None:
+            k += 1
+            continue
+        cand, info, end, n = found
+        hits.append(Hit(cand, info, s, end, len(hits)))
+        k += n
+    return hits
+
+
+def _score_hits(hits: list[Hit]) -> tuple[float, int]:
+    """Apply negation and degree to opinion words; return the clause's raw score and opinion count."""
+    total = 0.0
+    count = 0
+    for h in hits:
+        w = h.info.weight
+        if w is None:
+            continue
+        negations = 0
+        degree = 1.0
+        negated_degree = False
+        # Look back over the modifiers directly before the word (stop at the previous opinion word
+        # or at a gap of more than _GAP characters: 不 in 不知道他们的菜好 does not negate 好).
+        left = h.start
+        for back in range(h.pos - 1, max(-1, h.pos - 1 - _WINDOW), -1):
+            hit = hits[back]
+            prev = hit.info
+            if left - hit.end > _GAP or (prev.weight is not None and not prev.negator and prev.degree is None):
+                break
+            left = hit.start
+            if prev.negator:
+                negations += 1
+                if degree != 1.0 and negations == 1:
+                    negated_degree = True  # 不 + 很 + 好: the negator stands before the degree word
+            elif prev.degree is not None:
+                degree *= prev.degree
+        if negations % 2 == 1:
+            if negated_degree:
+                w = -w * _NEGATED_DEGREE
+            else:
+                w = -w * (_NEGATED_NEGATIVE if w < 0 else 1.0) * degree
+        else:
+            w *= degree
+        h.weight = w
+        total += w
+        count += 1
+    return total, count
+
+
+def attach(hits: list[Hit], kind: str) -> bool:
+    """Attach each opinion to the nearest aspect of ``kind`` in the clause (ties: the earlier one)."""
+    aspects = [h for h in hits if any(k == kind for k, _, _ in h.info.aspects)]
+    if not aspects:
+        return False
+    for h in hits:
+        if h.weight == 0.0 or h.info.weight is None:
+            continue
+        best = min(aspects, key=lambda a: (abs(a.pos - h.pos), a.pos > h.pos))
+        total, n = best.attached.get(kind, (0.0, 0))
+        best.attached[kind] = (total + h.weight, n + 1)
+    return True
+
+
+def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[tuple[int, int, str | None, int]]:
+    """``(first_token, end_token, contrast_role, sentence_no)`` for each clause."""
+    clauses: list[tuple[int, int, str | None, int]] = []
+    start = 0
+    role: str | None = None
+    sentence = 0
+    terms = index.terms
+    n = len(tokens)
+    for k, (tok, _, _) in enumerate(tokens):
+        first = tok[0]
+        if len(tok) == 1 and (first in _SENTENCE_END or first in _CLAUSE_END or first == "."):
+            if first == "." and 0 < k < n - 1 and tokens[k - 1][0].isdigit() and tokens[k + 1][0].isdigit():
+                continue  # a decimal point
+            if k > start:
+                clauses.append((start, k, role, sentence))
+            if first in _SENTENCE_END or first == ".":
+                sentence += 1
+            start, role = k + 1, None
+            continue
+        info = terms.get(tok)
+        if info is not None and info.contrast is not None:
+            if k == start:
+                role = info.contrast
+            elif tok not in _INITIAL_ONLY and k < n - 1:
+                clauses.append((start, k, role, sentence))
+                start, role = k, info.contrast
+    if start < n:
+        clauses.append((start, n, role, sentence))
+    return clauses
+
+
+def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[ClauseResult]:
+    """Split, match and score; returns the clauses with their hits (normalised offsets)."""
+    out: list[ClauseResult] = []
+    prev_sentence = -1
+    sentence_first = 0
+    for i, j, role, sentence in split_clauses(tokens, index):
+        if sentence != prev_sentence:
+            prev_sentence, sentence_first = sentence, len(out)
+        hits = _match(tokens, i, j, index)
+        score, opinions = _score_hits(hits)
+        weight = 1.0
+        if role == "but":
+            weight = _BUT_WEIGHT
+            for c in out[sentence_first:]:
+                c.weight *= _BEFORE_BUT_WEIGHT
+        elif role == "although":
+            weight = _ALTHOUGH_WEIGHT
+        expectation = None
+        for h in hits:
+            if h.info.expectation is not None:
+                expectation = h.info.expectation
+                if expectation == "prior":
+                    weight *= _PRIOR_WEIGHT
+                break
+        end_char = tokens[j][0][:1] if j < len(tokens) else ""
+        if end_char in _QUESTION:
+            weight *= _QUESTION_WEIGHT
+        out.append(ClauseResult(tokens[i][1], tokens[j - 1][2], score, weight, opinions, hits, expectation, sentence))
+    return out

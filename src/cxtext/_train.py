@@ -1,0 +1,100 @@
+"""Fitting the linear sentiment model with scikit-learn and saving it in the portable format.
+
+Training reuses the analyser's own preparation (normalisation, segmentation, rule score), so the
+features a model is trained on are exactly the ones it sees at prediction time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from ._errors import MissingDependencyError
+from ._sentiment import MODEL_FORMAT, features, rule_feature
+
+if TYPE_CHECKING:
+    from ._analyzer import Analyzer
+
+__all__ = ["featurise", "fit_linear", "save_model"]
+
+_RULE_COLS = ("__rule__", "__opinion__")
+
+
+def featurise(analyzer: Analyzer, texts: Sequence[str]) -> list[dict[str, float]]:
+    """Feature dictionaries for texts: binary token and bigram features plus the rule columns."""
+    rows = []
+    for text in texts:
+        norm, tokens, _, rule_raw, opinions = analyzer.prepare(text)
+        row = dict.fromkeys(features(norm.text, tokens), 1.0)
+        r, o = rule_feature(rule_raw, opinions)
+        row[_RULE_COLS[0]] = r
+        row[_RULE_COLS[1]] = o
+        rows.append(row)
+    return rows
+
+
+def fit_linear(
+    analyzer: Analyzer,
+    texts: Sequence[str],
+    labels: Sequence[int],
+    *,
+    C: float = 1.0,
+    min_df: int = 2,
+    class_weight: str | None = "balanced",
+    trained_on: Sequence[str] = (),
+    no_opinion_scale: float = 0.5,
+) -> dict[str, Any]:
+    """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict."""
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise MissingDependencyError("scikit-learn", "train", "training a sentiment model") from None
+    rows = featurise(analyzer, texts)
+    counts: dict[str, int] = {}
+    for row in rows:
+        for f in row:
+            counts[f] = counts.get(f, 0) + 1
+    keep = {f for f, c in counts.items() if c >= min_df} | set(_RULE_COLS)
+    rows = [{f: v for f, v in row.items() if f in keep} for row in rows]
+    vec = DictVectorizer()
+    X = vec.fit_transform(rows)
+    clf = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight, solver="liblinear")
+    clf.fit(X, list(labels))
+    coef = clf.coef_[0]
+    names = vec.get_feature_names_out()
+    weights = {}
+    rule_weight = opinion_weight = 0.0
+    for name, w in zip(names, coef, strict=True):
+        if name == _RULE_COLS[0]:
+            rule_weight = float(w)
+        elif name == _RULE_COLS[1]:
+            opinion_weight = float(w)
+        elif abs(w) >= 1e-4:
+            weights[str(name)] = round(float(w), 5)
+    return {
+        "format": MODEL_FORMAT,
+        "cxtext_version": __version__,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "trained_on": list(trained_on),
+        "n_train": len(texts),
+        "lexicon_fingerprint": analyzer.lexicon_.fingerprint,
+        "params": {"C": C, "min_df": min_df, "class_weight": class_weight},
+        "intercept": float(clf.intercept_[0]),
+        "rule_weight": rule_weight,
+        "opinion_weight": opinion_weight,
+        "no_opinion_scale": no_opinion_scale,
+        "weights": weights,
+    }
+
+
+def save_model(model: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write gzipped JSON with sorted keys, so the same model gives the same bytes."""
+    data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    with open(path, "wb") as fh:
+        fh.write(gzip.compress(data, mtime=0))

@@ -1,0 +1,143 @@
+"""Result types: frozen, slotted dataclasses that serialise to the documented JSON schema.
+
+Offsets (``start``, ``end``) are character offsets into the *original* text the caller passed in, so
+``doc.text[m.start:m.end]`` shows the customer's own words even after normalisation changed them
+(traditional characters, full-width letters, collapsed punctuation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Match", "Clause", "AspectScore", "Document", "Status"]
+
+
+class Status:
+    """Why a row was or was not analysed. Plain strings so they survive CSV and JSON unchanged."""
+
+    OK = "ok"
+    EMPTY = "empty"  # missing, blank or whitespace-only cell
+    NOT_TEXT = "not_text"  # a number, date or other value that is not text
+    UNDECODABLE = "undecodable"  # bytes that could not be decoded in the file's encoding
+    NO_CHINESE = "no_chinese"  # text analysed, but it holds no Chinese characters
+    ERROR = "error"  # analysis failed on this row; the message says why
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One lexicon term found in the text.
+
+    ``polarity`` is the opinion attached to this mention in [-1, 1]; 0 when the clause holds no opinion
+    about it. ``kind`` is ``factor``, ``theme``, ``touchpoint`` or ``stage``.
+    """
+
+    kind: str
+    id: str
+    term: str
+    start: int
+    end: int
+    polarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "start": self.start,
+            "end": self.end,
+            "polarity": round(self.polarity, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause: the unit that negation, degree and opinion attachment work within.
+
+    ``weight`` records how much the clause counts toward the document score (a clause opened by 但是
+    outweighs the one before it; one opened by 虽然 is outweighed). ``expectation`` marks expectation
+    language for the gap model; the aspects of a ``prior`` clause carry no polarity.
+    """
+
+    start: int
+    end: int
+    sentiment: float
+    weight: float
+    matches: tuple[Match, ...] = ()
+    expectation: str | None = None  # "prior" (本以为…), "compare" (比预期…) or "surprise" (没想到…)
+
+    def to_dict(self, text: str) -> dict[str, Any]:
+        factors: dict[str, float] = {}
+        themes: dict[str, float] = {}
+        for m in self.matches:
+            target = factors if m.kind == "factor" else themes if m.kind == "theme" else None
+            if target is not None and m.id not in target:
+                target[m.id] = round(m.polarity, 4)
+        out = {
+            "text": text[self.start : self.end],
+            "start": self.start,
+            "end": self.end,
+            "sentiment": round(self.sentiment, 4),
+            "factors": factors,
+            "themes": themes,
+        }
+        if self.expectation:
+            out["expectation"] = self.expectation
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AspectScore:
+    """The aggregated view of one factor or theme in a document."""
+
+    id: str
+    polarity: float
+    mentions: int
+    evidence: tuple[Match, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "polarity": round(self.polarity, 4),
+            "mentions": self.mentions,
+            "evidence": [m.to_dict() for m in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The analysis of one text.
+
+    ``factors`` and ``themes`` hold only the ids the text mentions, in a stable order (the catalogue's).
+    ``status`` is :data:`Status.OK` for analysed text; other statuses come with empty results.
+    """
+
+    id: str | None
+    text: str
+    status: str
+    label: str
+    score: float
+    factors: dict[str, AspectScore] = field(default_factory=dict)
+    themes: dict[str, AspectScore] = field(default_factory=dict)
+    touchpoints: tuple[Match, ...] = ()
+    stages: tuple[Match, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented, stable JSON shape (see README, "Output schema")."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "text": self.text,
+            "status": self.status,
+            "sentiment": {"label": self.label, "score": round(self.score, 4)},
+            "factors": {k: v.to_dict() for k, v in self.factors.items()},
+            "themes": {k: v.to_dict() for k, v in self.themes.items()},
+            "touchpoints": [_place(m) for m in self.touchpoints],
+            "stages": [_place(m) for m in self.stages],
+            "clauses": [c.to_dict(self.text) for c in self.clauses],
+        }
+        if self.message:
+            out["message"] = self.message
+        return out
+
+
+def _place(m: Match) -> dict[str, Any]:
+    return {"id": m.id, "term": m.term, "start": m.start, "end": m.end}

@@ -1,0 +1,198 @@
+"""Analysis behaviour on small Chinese inputs whose right answer a CX analyst would agree on."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cxtext import Analyzer, Document, Status
+from cxtext._normalize import normalize_term
+
+# (text, kind, id, sign): the sign of the polarity the analyser must give that factor or theme.
+ASPECTS = [
+    ("价格不贵，性价比很高", "factor", "price", 1),
+    ("东西太贵了，不值这个价", "factor", "price", -1),
+    ("停车很不方便", "factor", "convenience", -1),
+    ("交通很方便，离地铁站很近", "factor", "convenience", 1),
+    ("排队排了一个多小时", "factor", "convenience", -1),
+    ("服务员一点也不热情", "factor", "service", -1),
+    ("服务员态度很好，很耐心", "factor", "service", 1),
+    ("菜很好吃，但是价格太贵了", "factor", "product", 1),
+    ("菜很好吃，但是价格太贵了", "factor", "price", -1),
+    ("房间很干净但是前台态度很差", "factor", "product", 1),
+    ("房间很干净但是前台态度很差", "factor", "service", -1),
+    ("会员积分莫名其妙清零了，老客户一点优惠都没有", "factor", "relationship", -1),
+    ("老字号，口碑一直很好", "factor", "brand", 1),
+    ("广告吹得天花乱坠，实际差远了", "factor", "brand", -1),
+    ("客服爱答不理的", "theme", "respect", -1),
+    ("隐形收费太多了，感觉被坑了", "theme", "trust", -1),
+    ("说好的三天送到，结果等了一个星期", "theme", "commitment", -1),
+    ("默认开通了增值业务，还无法取消", "theme", "autonomy", -1),
+    ("款式很多，选择很丰富", "theme", "choice", 1),
+    ("店员讲解很专业，解释得很清楚", "theme", "knowledge", 1),
+    ("食材新鲜健康，对孩子好", "theme", "benefit", 1),
+    ("手续太繁琐了，跑了好几趟", "theme", "convenience", -1),
+    ("這家店的服務態度非常好", "factor", "service", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "id", "sign"), ASPECTS)
+def test_aspect_polarity(analyzer, text, kind, id, sign):
+    doc = analyzer.analyze(text)
+    found = doc.factors if kind == "factor" else doc.themes
+    assert id in found, f"{id} not detected in {text!r}: {doc.to_dict()}"
+    assert found[id].polarity * sign > 0, f"{id} polarity {found[id].polarity} in {text!r}"
+
+
+DOCUMENTS = [
+    ("东西很好，物流也快，下次还来", "pos"),
+    ("太差了，再也不来了", "neg"),
+    ("不是很满意", "neg"),
+    ("虽然价格有点贵，但是味道真的很棒", "pos"),
+    ("环境不错，但是服务太差了，不会再来", "neg"),
+    ("本以为会很好吃，结果非常难吃", "neg"),
+    ("没想到这么好用，超出预期", "pos"),
+    ("请问周末几点开门？", "neu"),
+    ("订单号20261103，周三下单", "neu"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), DOCUMENTS)
+def test_document_label(analyzer, text, label):
+    doc = analyzer.analyze(text)
+    assert doc.label == label, doc.to_dict()
+    assert -1.0 <= doc.score <= 1.0
+
+
+@pytest.mark.parametrize(("text", "label"), DOCUMENTS[:7])
+def test_rules_alone_get_clear_cases_right(rules_analyzer, text, label):
+    assert rules_analyzer.analyze(text).label == label
+
+
+def test_negation_degree_and_contrast_move_the_score(rules_analyzer):
+    score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
+    assert score("满意") > 0 > score("不满意")
+    assert score("很满意") > score("满意") > score("有点满意") > 0
+    assert score("很不满意") < score("不是很满意") < 0
+    # the clause after 但是 outweighs the one before
+    assert score("服务很好，但是菜很难吃") < 0 < score("菜很难吃，但是服务很好")
+
+
+def test_evidence_offsets_point_into_the_original_text(analyzer):
+    text = "這家店！！！服務態度很差，價格  也貴，ＡＰＰ更新後總是閃退"
+    doc = analyzer.analyze(text)
+    assert doc.factors
+    for agg in list(doc.factors.values()) + list(doc.themes.values()):
+        for m in agg.evidence:
+            assert 0 <= m.start < m.end <= len(text)
+            assert normalize_term(text[m.start : m.end]) == m.term
+    for c in doc.clauses:
+        assert 0 <= c.start < c.end <= len(text)
+
+
+def test_multiword_phrases_stay_whole(analyzer):
+    doc = analyzer.analyze("收银员爱答不理，还有隐形收费")
+    terms = {m.term for a in doc.themes.values() for m in a.evidence}
+    assert {"爱答不理", "隐形收费"} <= terms
+
+
+def test_touchpoints_and_stages(analyzer):
+    doc = analyzer.analyze("打客服热线一直没人接，申请退货也不给处理")
+    assert "call_centre" in {m.id for m in doc.touchpoints}
+    assert "after_sales" in {m.id for m in doc.stages}
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(None, Status.EMPTY), ("", Status.EMPTY), ("   \n", Status.EMPTY), (float("nan"), Status.EMPTY),
+     (12345, Status.NOT_TEXT), (3.5, Status.NOT_TEXT), ("12345", Status.OK), ("👍👍", Status.OK)],
+)
+def test_odd_values_get_a_status_not_an_exception(analyzer, value, status):
+    doc = analyzer.analyze(value)
+    assert doc.status == status
+    assert doc.label in ("pos", "neg", "neu")
+
+
+def test_to_dict_schema_is_stable_and_json(analyzer):
+    d = analyzer.analyze("菜很好吃，但是排队太久了", id="r1").to_dict()
+    assert list(d) == ["id", "text", "status", "sentiment", "factors", "themes", "touchpoints", "stages", "clauses"]
+    assert set(d["sentiment"]) == {"label", "score"}
+    for agg in d["factors"].values():
+        assert set(agg) == {"polarity", "mentions", "evidence"}
+        for ev in agg["evidence"]:
+            assert set(ev) == {"term", "start", "end", "polarity"}
+    for c in d["clauses"]:
+        assert {"text", "start", "end", "sentiment", "factors", "themes"} <= set(c)
+    json.dumps(d, ensure_ascii=False)
+
+
+def test_only_mentioned_factors_appear(analyzer):
+    d = analyzer.analyze("菜很好吃").to_dict()
+    assert "product" in d["factors"] and "relationship" not in d["factors"]
+
+
+def test_results_are_frozen(analyzer):
+    doc = analyzer.analyze("很好")
+    with pytest.raises(AttributeError):
+        doc.label = "neg"  # type: ignore[misc]
+
+
+def test_analyze_many_is_lazy_and_ordered(analyzer):
+    def gen():
+        yield "很好"
+        yield None
+        yield "很差"
+
+    it = analyzer.analyze_many(gen(), ids=["a", "b", "c"])
+    first = next(it)
+    assert isinstance(first, Document) and first.id == "a"
+    rest = list(it)
+    assert [d.id for d in rest] == ["b", "c"]
+    assert [d.status for d in rest] == [Status.EMPTY, Status.OK]
+
+
+def test_analyze_frame_keeps_rows_and_index():
+    import pandas as pd
+
+    an = Analyzer()
+    df = pd.DataFrame({"评论": ["菜很好吃", None, "服务太差", 42]}, index=[10, 11, 12, 13])
+    out = an.analyze_frame(df, text="评论")
+    assert list(out.index) == [10, 11, 12, 13]
+    assert list(out["status"]) == ["ok", "empty", "ok", "not_text"]
+    assert out.loc[10, "factor.product"] > 0
+    assert pd.isna(out.loc[10, "factor.relationship"])
+    assert out.loc[12, "sentiment_label"] == "neg"
+
+
+def test_pickle_round_trip_gives_the_same_results(analyzer):
+    clone = pickle.loads(pickle.dumps(analyzer))
+    text = "价格不贵，服务员很热情，就是排队太久了"
+    assert clone.analyze(text) == analyzer.analyze(text)
+
+
+def test_thread_safe(analyzer):
+    texts = [t for t, *_ in ASPECTS] + [t for t, _ in DOCUMENTS]
+    expected = [analyzer.analyze(t) for t in texts]
+    fresh = Analyzer()
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(fresh.analyze, texts * 4))
+    assert got == expected * 4
+
+
+def test_unknown_sentiment_method_is_a_clear_error():
+    from cxtext import ConfigError
+
+    with pytest.raises(ConfigError, match="allowed: auto, rules, model, snownlp"):
+        Analyzer(sentiment="bert")
+
+
+def test_no_printing():
+    import subprocess
+    import sys
+
+    code = "import cxtext; cxtext.Analyzer().analyze('第一次运行会建立分词词典')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "" and out.stderr == ""
