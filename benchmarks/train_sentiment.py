@@ -60,7 +60,7 @@ def main() -> None:
     model = train(set(args.exclude), args.C)
     save_model(model, args.output)
     print(f"trained on {', '.join(model['trained_on'])}: {len(model['weights'])} features, "
-          f"rule weight {model['rule_weight']:.2f}, {time.perf_counter() - t:.1f} s -> {args.output}")
+          f"{time.perf_counter() - t:.1f} s -> {args.output}")
 
 
 if __name__ == "__main__":

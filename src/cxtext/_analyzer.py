@@ -179,7 +179,7 @@ class Analyzer:
         if model is None:
             score = squash(rule_raw / _DOC_SCALE) if opinions else 0.0
         else:
-            score = model.score(norm.text, tokens, rule_raw, opinions)
+            score = model.score(norm.text, tokens, results, opinions)
         label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
         clauses, factors, themes, touchpoints, stages = self._collect(results, norm)
@@ -235,8 +235,8 @@ class Analyzer:
                     # they coincide with; a term with no opinion attached shares the clause's opinion
                     # only when no other aspect in the clause took an opinion for itself.
                     got = h.attached.get(kind) or h.attached.get("factor") or h.attached.get("theme")
-                    if prior:
-                        pol = 0.0
+                    if prior and h.info.expectation is None:
+                        pol = 0.0  # (a cue such as 说好的 keeps its own polarity: the promise was broken)
                     elif got is not None:
                         pol = squash(got[0])
                     else:

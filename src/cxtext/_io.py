@@ -205,10 +205,8 @@ def _read_txt(p: Path, chunksize: int, encoding: str | None) -> Iterator[pd.Data
     lines: list[int] = []
     with _open_text(p, encoding) as fh:
         for i, line in enumerate(fh, start=1):
-            text = line.rstrip("\r\n")
-            if not text.strip():
-                continue
-            rows.append([text])
+            # A blank line is kept as an (empty) row, so output row N is input line N.
+            rows.append([line.rstrip("\r\n")])
             lines.append(i)
             if len(rows) >= chunksize:
                 yield _frame(pd, rows, ["text"], lines)

@@ -25,6 +25,7 @@ _QUESTION = frozenset("？?")
 # (就是这家 "it is this one"; 不过如此 "nothing special"; 只是 "only").
 _INITIAL_ONLY = frozenset({"就是", "只是", "不过", "可", "而是", "虽", "但", "反而"})
 _GAP = 3  # at most this many unmatched characters between a modifier and what it modifies
+_POST_GAP = 2  # 优惠都没有: at most this many characters between a word and a negator after it
 _WINDOW = 3  # how many tokens before an opinion word negators and degree adverbs may stand
 
 _BUT_WEIGHT = 1.5  # a clause opened by 但是 and the like
@@ -53,6 +54,29 @@ class Term:
     expectation: str | None
 
 
+def _inherited(term: str, aspects: dict[str, tuple[tuple[str, str, float | None], ...]]) -> tuple:
+    """The aspects named inside a compound term (价格便宜 names 价格; 前台态度差 names 前台 and 态度).
+
+    jieba keeps a lexicon phrase whole, so a sentiment phrase that embeds an aspect term would
+    otherwise hide the aspect. Only the longest aspect terms are kept (态度恶劣, not also 态度).
+    """
+    n = len(term)
+    if n < 3:
+        return ()
+    found: list[tuple[int, int, str]] = []
+    for i in range(n):
+        for j in range(n, i + 1, -1):
+            if j - i < n and term[i:j] in aspects:
+                found.append((i, j, term[i:j]))
+                break
+    kept = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+    out: dict[tuple[str, str], None] = {}
+    for _, _, sub in kept:
+        for kind, id_, _ in aspects[sub]:
+            out.setdefault((kind, id_), None)
+    return tuple((k, i, None) for k, i in out)
+
+
 class TermIndex:
     """One dictionary from term to :class:`Term`, so matching does a single lookup per candidate."""
 
@@ -60,7 +84,7 @@ class TermIndex:
         terms = lexicon.terms()
         index: dict[str, Term] = {}
         for t in terms:
-            aspects = lexicon.aspects.get(t, ())
+            aspects = lexicon.aspects.get(t) or _inherited(t, lexicon.aspects)
             weight = lexicon.sentiment.get(t)
             if weight is None:
                 pols = [p for _, _, p in aspects if p is not None]
@@ -124,6 +148,16 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
             info = terms.get(tok)
             if info is not None:
                 found = (tok, info, e, 1)
+            elif len(tok) > 1:
+                # jieba's own dictionary holds compounds such as 很棒, 不好, 太贵: split off a leading
+                # negator or degree adverb so that the word and its modifier are both seen.
+                for cut in (1, 2):
+                    head, rest = terms.get(tok[:cut]), terms.get(tok[cut:])
+                    if head is not None and rest is not None and (head.negator or head.degree is not None):
+                        hits.append(Hit(tok[:cut], head, s, s + cut, len(hits)))
+                        found = (tok[cut:], rest, e, 1)
+                        s += cut
+                        break
         if found is None:
             k += 1
             continue
@@ -159,6 +193,15 @@ def _score_hits(hits: list[Hit]) -> tuple[float, int]:
                     negated_degree = True  # 不 + 很 + 好: the negator stands before the degree word
             elif prev.degree is not None:
                 degree *= prev.degree
+        # 一点优惠都没有, 效果也没有: a negator right after the word (past 都/也) closes the clause.
+        nxt = h.pos + 1
+        if (
+            nxt == len(hits) - 1
+            and hits[nxt].info.negator
+            and hits[nxt].start - h.end <= _POST_GAP
+            and hits[nxt].info.weight is None
+        ):
+            negations += 1
         if negations % 2 == 1:
             if negated_degree:
                 w = -w * _NEGATED_DEGREE

@@ -1,7 +1,8 @@
 """Document-sentiment backends beyond the lexicon rules.
 
 ``model``: a linear model (logistic regression, trained with scikit-learn by ``benchmarks`` scripts or
-``cxtext train``) over the tokens the analyser already has, character bigrams and the rule score. It is
+``cxtext train``) over the tokens the analyser already has, character bigrams and summaries of the
+rule analysis. It is
 stored as gzipped JSON — weights by feature name, the cxtext version and what it was trained on — so
 it loads in any Python without scikit-learn and without unpickling code. Prediction is a dictionary
 lookup per feature, which keeps it as fast as the rules.
@@ -15,13 +16,16 @@ import gzip
 import json
 import math
 import os
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import MissingDependencyError, ModelError
 from ._resources import model_path
 
-__all__ = ["SentimentModel", "LinearModel", "SnowNLPModel", "load_backend", "default_method", "features", "MODEL_FORMAT"]
+if TYPE_CHECKING:
+    from ._rules import ClauseResult
+
+__all__ = ["SentimentModel", "LinearModel", "SnowNLPModel", "load_backend", "default_method", "features", "rule_features", "MODEL_FORMAT"]
 
 MODEL_FORMAT = "cxtext-linear-sentiment/1"
 DEFAULT_MODEL = "sentiment.json.gz"
@@ -29,25 +33,46 @@ _SKIP = frozenset(" \t\r\n，,。.！!？?；;：:、~～…-—()（）[]【】
 
 
 class SentimentModel(Protocol):
-    def score(self, text: str, tokens: list[tuple[str, int, int]], rule_raw: float, opinions: int) -> float:
+    def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         """Document score in [-1, 1]."""
         ...
 
 
-def features(text: str, tokens: Iterable[tuple[str, int, int]]) -> set[str]:
-    """The sparse binary features of a normalised text: ``w:`` tokens and ``c:`` character bigrams.
+def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult]) -> dict[str, float]:
+    """The sparse features of a normalised text, shared by training and prediction.
 
-    Shared by training and prediction so that the two cannot disagree.
+    ``w:`` tokens and ``c:`` character bigrams (binary), and ``r:`` summaries of the rule analysis
+    (real-valued, domain-independent: they carry most of the weight on unseen domains).
     """
-    feats = {"w:" + t for t, _, _ in tokens if t not in _SKIP and not t.isspace()}
+    feats = dict.fromkeys(("w:" + t for t, _, _ in tokens if t not in _SKIP and not t.isspace()), 1.0)
     chars = [c for c in text if c not in _SKIP]
-    feats.update("c:" + chars[i] + chars[i + 1] for i in range(len(chars) - 1))
+    feats.update(dict.fromkeys(("c:" + chars[i] + chars[i + 1] for i in range(len(chars) - 1)), 1.0))
+    feats.update(rule_features(clauses))
     return feats
 
 
-def rule_feature(rule_raw: float, opinions: int) -> tuple[float, float]:
-    """The rule score as model inputs: its squashed value, and whether the rules saw any opinion."""
-    return math.tanh(rule_raw / 1.5), 1.0 if opinions else 0.0
+def rule_features(clauses: Sequence[ClauseResult]) -> dict[str, float]:
+    """Summaries of the rule analysis: overall, positive and negative mass, the last opinion."""
+    total = pos = neg = 0.0
+    last = 0.0
+    opinions = 0
+    for c in clauses:
+        v = c.score * c.weight
+        total += v
+        if v > 0:
+            pos += v
+        else:
+            neg += v
+        if c.opinions:
+            last = c.score
+            opinions += c.opinions
+    return {
+        "r:total": math.tanh(total / 1.5),
+        "r:pos": math.tanh(pos),
+        "r:neg": math.tanh(neg),
+        "r:last": math.tanh(last),
+        "r:opinion": 1.0 if opinions else 0.0,
+    }
 
 
 class LinearModel:
@@ -59,8 +84,6 @@ class LinearModel:
         try:
             self.weights: dict[str, float] = {str(k): float(v) for k, v in data["weights"].items()}
             self.intercept = float(data["intercept"])
-            self.rule_weight = float(data["rule_weight"])
-            self.opinion_weight = float(data.get("opinion_weight", 0.0))
             self.no_opinion_scale = float(data.get("no_opinion_scale", 1.0))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: model file is incomplete or corrupt ({exc})") from None
@@ -80,16 +103,11 @@ class LinearModel:
             raise ModelError(f"{path}: not a readable model file ({exc})") from None
         return cls(data, str(path))
 
-    def logit(self, text: str, tokens: list[tuple[str, int, int]], rule_raw: float, opinions: int) -> float:
+    def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         w = self.weights
         z = self.intercept
-        for f in features(text, tokens):
-            z += w.get(f, 0.0)
-        r, o = rule_feature(rule_raw, opinions)
-        return z + self.rule_weight * r + self.opinion_weight * o
-
-    def score(self, text: str, tokens: list[tuple[str, int, int]], rule_raw: float, opinions: int) -> float:
-        z = self.logit(text, tokens, rule_raw, opinions)
+        for f, v in features(text, tokens, clauses).items():
+            z += w.get(f, 0.0) * v
         s = 2.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) - 1.0
         return s if opinions else s * self.no_opinion_scale
 
@@ -104,7 +122,7 @@ class SnowNLPModel:
             raise MissingDependencyError("snownlp", "snownlp", "sentiment='snownlp'") from None
         self._classifier = sentiment.classifier
 
-    def score(self, text: str, tokens: list[tuple[str, int, int]], rule_raw: float, opinions: int) -> float:
+    def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         return 2.0 * self._classifier.classify(text) - 1.0
 
 

@@ -15,26 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._errors import MissingDependencyError
-from ._sentiment import MODEL_FORMAT, features, rule_feature
+from ._sentiment import MODEL_FORMAT, features
 
 if TYPE_CHECKING:
     from ._analyzer import Analyzer
 
 __all__ = ["featurise", "fit_linear", "save_model"]
 
-_RULE_COLS = ("__rule__", "__opinion__")
-
-
 def featurise(analyzer: Analyzer, texts: Sequence[str]) -> list[dict[str, float]]:
-    """Feature dictionaries for texts: binary token and bigram features plus the rule columns."""
+    """Feature dictionaries for texts, exactly as the model sees them at prediction time."""
     rows = []
     for text in texts:
-        norm, tokens, _, rule_raw, opinions = analyzer.prepare(text)
-        row = dict.fromkeys(features(norm.text, tokens), 1.0)
-        r, o = rule_feature(rule_raw, opinions)
-        row[_RULE_COLS[0]] = r
-        row[_RULE_COLS[1]] = o
-        rows.append(row)
+        norm, tokens, clauses, _, _ = analyzer.prepare(text)
+        rows.append(features(norm.text, tokens, clauses))
     return rows
 
 
@@ -47,7 +40,7 @@ def fit_linear(
     min_df: int = 2,
     class_weight: str | None = "balanced",
     trained_on: Sequence[str] = (),
-    no_opinion_scale: float = 0.5,
+    no_opinion_scale: float = 0.25,
 ) -> dict[str, Any]:
     """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict."""
     try:
@@ -60,23 +53,17 @@ def fit_linear(
     for row in rows:
         for f in row:
             counts[f] = counts.get(f, 0) + 1
-    keep = {f for f, c in counts.items() if c >= min_df} | set(_RULE_COLS)
+    keep = {f for f, c in counts.items() if c >= min_df or f.startswith("r:")}
     rows = [{f: v for f, v in row.items() if f in keep} for row in rows]
     vec = DictVectorizer()
-    X = vec.fit_transform(rows)
+    X = vec.fit_transform(rows).tocsr()
+    X.indices = X.indices.astype("int32")  # liblinear accepts only 32-bit sparse indices
+    X.indptr = X.indptr.astype("int32")
     clf = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight, solver="liblinear")
     clf.fit(X, list(labels))
     coef = clf.coef_[0]
     names = vec.get_feature_names_out()
-    weights = {}
-    rule_weight = opinion_weight = 0.0
-    for name, w in zip(names, coef, strict=True):
-        if name == _RULE_COLS[0]:
-            rule_weight = float(w)
-        elif name == _RULE_COLS[1]:
-            opinion_weight = float(w)
-        elif abs(w) >= 1e-4:
-            weights[str(name)] = round(float(w), 5)
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, coef, strict=True) if abs(w) >= 1e-4}
     return {
         "format": MODEL_FORMAT,
         "cxtext_version": __version__,
@@ -86,8 +73,6 @@ def fit_linear(
         "lexicon_fingerprint": analyzer.lexicon_.fingerprint,
         "params": {"C": C, "min_df": min_df, "class_weight": class_weight},
         "intercept": float(clf.intercept_[0]),
-        "rule_weight": rule_weight,
-        "opinion_weight": opinion_weight,
         "no_opinion_scale": no_opinion_scale,
         "weights": weights,
     }
