@@ -66,6 +66,7 @@ class Analyzer:
         self._theme_ids = self.lexicon_.ids("theme")
         self._model_lock = threading.Lock()
         self._model: SentimentModel | None = None
+        self._method: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -88,18 +89,18 @@ class Analyzer:
 
     @property
     def method_(self) -> str:
-        """The sentiment method in use after resolving ``"auto"``."""
-        if self.sentiment != "auto":
-            return self.sentiment
-        from ._sentiment import default_method
+        """The sentiment method in use after resolving ``"auto"`` (resolved once, on first use)."""
+        if self._method is None:
+            from ._sentiment import default_method
 
-        return default_method(self.model)
+            self._method = self.sentiment if self.sentiment != "auto" else default_method(self.model)
+        return self._method
 
     def _sentiment_model(self) -> SentimentModel | None:
-        method = self.method_
-        if method == "rules":
-            return None
         if self._model is None:
+            method = self.method_
+            if method == "rules":
+                return None
             with self._model_lock:
                 if self._model is None:
                     from ._sentiment import load_backend

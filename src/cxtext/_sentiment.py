@@ -84,7 +84,8 @@ class LinearModel:
         try:
             self.weights: dict[str, float] = {str(k): float(v) for k, v in data["weights"].items()}
             self.intercept = float(data["intercept"])
-            self.no_opinion_scale = float(data.get("no_opinion_scale", 1.0))
+            self.no_opinion_scale = float(data.get("no_opinion_scale", 0.1))
+            self.no_opinion_min = float(data.get("no_opinion_min", 0.5))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: model file is incomplete or corrupt ({exc})") from None
         self.meta = {k: v for k, v in data.items() if k != "weights"}
@@ -109,7 +110,11 @@ class LinearModel:
         for f, v in features(text, tokens, clauses).items():
             z += w.get(f, 0.0) * v
         s = 2.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) - 1.0
-        return s if opinions else s * self.no_opinion_scale
+        if opinions or abs(s) >= self.no_opinion_min:
+            return s
+        # No opinion word and no confident model: a question, a fact, an order number. The score
+        # keeps its sign for ranking but stays inside the neutral band.
+        return s * self.no_opinion_scale
 
 
 class SnowNLPModel:

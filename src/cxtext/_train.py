@@ -40,9 +40,15 @@ def fit_linear(
     min_df: int = 2,
     class_weight: str | None = "balanced",
     trained_on: Sequence[str] = (),
-    no_opinion_scale: float = 0.25,
+    no_opinion_min: float = 0.5,
+    no_opinion_scale: float = 0.1,
 ) -> dict[str, Any]:
-    """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict."""
+    """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict.
+
+    ``no_opinion_min``: a text in which the rules find no opinion word gets a polar label only when
+    the model is at least this sure (|2p − 1|); otherwise its score is scaled by ``no_opinion_scale``
+    into the neutral band.
+    """
     try:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -73,6 +79,7 @@ def fit_linear(
         "lexicon_fingerprint": analyzer.lexicon_.fingerprint,
         "params": {"C": C, "min_df": min_df, "class_weight": class_weight},
         "intercept": float(clf.intercept_[0]),
+        "no_opinion_min": no_opinion_min,
         "no_opinion_scale": no_opinion_scale,
         "weights": weights,
     }
