@@ -153,6 +153,13 @@ def main() -> None:
             line = ", ".join(f"{k.split(' (')[0]} {metrics([gold[i] for i in idx], [v[0][i] for i in idx])[0]:.2f}"
                              for k, v in results.items())
             print(f"  {dom:22} n={len(idx):3}  {line}")
+    cx = datasets.own_cx_sentences()
+    if cx is not None:
+        texts, gold = cx
+        results = {f"cxtext default ({default.method_})": timed(label_of(default), texts),
+                   "cxtext rules (lexicon only)": timed(label_of(rules), texts)}
+        results.update({k: timed(f, texts) for k, f in peer_fns.items()})
+        report("project's own CX sentences across 13 industries (benchmarks/data/cx_sentences.jsonl)", gold, results)
     neutral = datasets.own_neutral()
     if neutral is not None:
         pred = [default.analyze(t).label for t in neutral]

@@ -96,6 +96,15 @@ def own_unseen() -> tuple[list[str], list[str], list[str]] | None:
     return [r["text"] for r in recs], [r["label"] for r in recs], [r["domain"] for r in recs]
 
 
+def own_cx_sentences() -> tuple[list[str], list[str]] | None:
+    """The project's own hand-labelled sentences across industries: texts and pos/neg/neu labels."""
+    path = OWN / "cx_sentences.jsonl"
+    if not path.is_file():
+        return None
+    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["text"] for r in recs], [r["sentiment"] for r in recs]
+
+
 def own_neutral() -> list[str] | None:
     path = OWN / "neutral.jsonl"
     if not path.is_file():

@@ -14,7 +14,7 @@ from ._lexicon import Lexicon, load_lexicon
 from ._normalize import Normalized, normalize
 from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
 from ._segment import Segmenter
-from ._types import AspectScore, Clause, Document, Match, Status
+from ._types import AspectScore, Clause, Document, Match, Status, mean_opinion
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -259,8 +259,7 @@ class Analyzer:
             ms = found.get(id_)
             if not ms:
                 continue
-            opinionated = [m.polarity for m in ms if m.polarity != 0.0]
-            pol = sum(opinionated) / len(opinionated) if opinionated else 0.0
+            pol = mean_opinion([m.polarity for m in ms])
             evidence = sorted(ms, key=lambda m: -abs(m.polarity))[: self.max_evidence]
             evidence.sort(key=lambda m: m.start)
             out[id_] = AspectScore(id_, pol, len(ms), tuple(evidence))

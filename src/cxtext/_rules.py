@@ -11,6 +11,7 @@ contrast role (the clause after 但是 counts more; the one opened by 虽然 les
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from ._lexicon import Lexicon
@@ -229,6 +230,34 @@ def attach(hits: list[Hit], kind: str) -> bool:
     return True
 
 
+# Waiting that the customer reports with a duration: 等了五天, 排队排了一个多小时, 等待40分钟.
+_WAIT = re.compile(
+    r"(?:等了|等待了?|排队排了|排了|排队|干等了?|耗了)(?:足足|整整|将近|快|差不多|大概|至少|近)?"
+    r"(?:\d+|[一二两三四五六七八九十半几好]{1,3})(?:个)?(?:多)?(?:个)?(?:分钟|小时|钟头|天|星期|礼拜|周|月)"
+)
+_WAIT_TERM = Term(weight=-1.0, aspects=(("factor", "convenience", None), ("theme", "convenience", None)),
+                  negator=False, degree=None, contrast=None, expectation=None)
+
+
+def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit]) -> None:
+    """Add a negative convenience opinion for each reported wait (issue of effort, not of words)."""
+    base = tokens[i][1]
+    text = "".join(t for t, _, _ in tokens[i:j])
+    if "等" not in text and "排" not in text and "耗" not in text:
+        return
+    added = False
+    for m in _WAIT.finditer(text):
+        s, e = base + m.start(), base + m.end()
+        # the wait replaces lexicon hits inside it (等, 排队) so nothing is counted twice
+        hits[:] = [h for h in hits if h.end <= s or h.start >= e]
+        hits.append(Hit(m.group(0), _WAIT_TERM, s, e, 0))
+        added = True
+    if added:
+        hits.sort(key=lambda h: h.start)
+        for n, h in enumerate(hits):
+            h.pos = n
+
+
 def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[tuple[int, int, str | None, int]]:
     """``(first_token, end_token, contrast_role, sentence_no)`` for each clause."""
     clauses: list[tuple[int, int, str | None, int]] = []
@@ -269,6 +298,7 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
         if sentence != prev_sentence:
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
+        _add_waits(tokens, i, j, hits)
         score, opinions = _score_hits(hits)
         weight = 1.0
         if role == "but":
@@ -277,13 +307,15 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
                 c.weight *= _BEFORE_BUT_WEIGHT
         elif role == "although":
             weight = _ALTHOUGH_WEIGHT
-        expectation = None
-        for h in hits:
-            if h.info.expectation is not None:
-                expectation = h.info.expectation
-                if expectation == "prior":
-                    weight *= _PRIOR_WEIGHT
-                break
+        expectation = next((h.info.expectation for h in hits if h.info.expectation is not None), None)
+        if expectation == "prior":
+            # 本以为很好吃: the opinions state an expectation, not the experience, and count little;
+            # a cue with a polarity of its own (说好的: a promise, now broken) keeps its weight.
+            score = 0.0
+            for h in hits:
+                if h.info.expectation is None:
+                    h.weight *= _PRIOR_WEIGHT
+                score += h.weight
         end_char = tokens[j][0][:1] if j < len(tokens) else ""
         if end_char in _QUESTION:
             weight *= _QUESTION_WEIGHT

@@ -65,12 +65,14 @@ class Clause:
     expectation: str | None = None  # "prior" (本以为…), "compare" (比预期…) or "surprise" (没想到…)
 
     def to_dict(self, text: str) -> dict[str, Any]:
+        found: dict[tuple[str, str], list[float]] = {}
+        for m in self.matches:
+            if m.kind in ("factor", "theme"):
+                found.setdefault((m.kind, m.id), []).append(m.polarity)
         factors: dict[str, float] = {}
         themes: dict[str, float] = {}
-        for m in self.matches:
-            target = factors if m.kind == "factor" else themes if m.kind == "theme" else None
-            if target is not None and m.id not in target:
-                target[m.id] = round(m.polarity, 4)
+        for (kind, id_), pols in found.items():
+            (factors if kind == "factor" else themes)[id_] = round(mean_opinion(pols), 4)
         out = {
             "text": text[self.start : self.end],
             "start": self.start,
@@ -137,6 +139,12 @@ class Document:
         if self.message:
             out["message"] = self.message
         return out
+
+
+def mean_opinion(polarities: list[float]) -> float:
+    """The polarity of an aspect over several mentions: the mean of the opinionated ones, else 0."""
+    opinionated = [p for p in polarities if p != 0.0]
+    return sum(opinionated) / len(opinionated) if opinionated else 0.0
 
 
 def _place(m: Match) -> dict[str, Any]:
