@@ -19,6 +19,12 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_ROWS, EXIT_USAGE = 0, 1, 2
 
+# Further sub-commands live in their own modules, each with ``register(subparsers) -> None`` that adds
+# its parser and sets ``func(args, err) -> int``. They are imported when the parser is built, so they
+# must stay light at import time (heavy imports go inside ``func``).
+_COMMAND_MODULES: tuple[str, ...] = (
+)
+
 
 class _Progress:
     """Rows done and rows per second on stderr, at most twice a second; silent when quiet."""
@@ -74,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv, .parquet or .xlsx")
     p.set_defaults(func=_cmd_analyze)
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name, __package__).register(sub)
     return parser
 
 
