@@ -56,7 +56,12 @@ class BatchSummary:
 
     @property
     def not_analysed(self) -> int:
-        return self.rows - self.statuses.get(Status.OK, 0)
+        """Rows that hold something but could not be analysed (undecodable, not text, failed).
+
+        Empty cells are counted apart: a rating with no comment is ordinary in review dumps, not a
+        failure, so it does not turn the exit code to 1.
+        """
+        return self.rows - self.statuses.get(Status.OK, 0) - self.statuses.get(Status.EMPTY, 0)
 
 
 def _columns_or_error(path: str, columns: list[str], wanted: dict[str, str | None]) -> None:

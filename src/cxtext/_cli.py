@@ -34,7 +34,8 @@ class _Progress:
         self.quiet = quiet
         self.tty = stream.isatty()
         self.start = time.monotonic()
-        self.last = 0.0
+        self.last = self.start  # first report after one interval: short runs print no progress
+        self.printed = False
         self.rows = 0
 
     def __call__(self, n: int) -> None:
@@ -43,13 +44,14 @@ class _Progress:
         if self.quiet or now - self.last < (0.5 if self.tty else 10.0):
             return
         self.last = now
+        self.printed = True
         rate = self.rows / max(now - self.start, 1e-9)
         end = "\r" if self.tty else "\n"
         self.stream.write(f"cxtext: {self.rows:,} rows, {rate:,.0f} rows/s{end}")
         self.stream.flush()
 
     def done(self) -> None:
-        if not self.quiet and self.tty and self.last:
+        if self.printed and self.tty:
             self.stream.write("\n")
 
 
@@ -113,9 +115,11 @@ def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
         if summary.text_column_guessed:
             err.write(f"cxtext: text column: {summary.text_column!r} (chosen automatically; use --text to change)\n")
         labels = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.labels.items()))
-        err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed ({labels}) -> {args.output}\n")
+        empty = summary.statuses.get("empty", 0)
+        err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed ({labels})"
+                  + (f", {empty:,} empty" if empty else "") + f" -> {args.output}\n")
     if summary.not_analysed:
-        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.statuses.items()) if k != "ok")
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.statuses.items()) if k not in ("ok", "empty"))
         err.write(f"cxtext: {summary.not_analysed:,} rows could not be analysed ({detail}); see their status column\n")
         return EXIT_ROWS
     return EXIT_OK
