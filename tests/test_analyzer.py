@@ -36,6 +36,13 @@ ASPECTS = [
     ("食材新鲜健康，对孩子好", "theme", "benefit", 1),
     ("手续太繁琐了，跑了好几趟", "theme", "convenience", -1),
     ("這家店的服務態度非常好", "factor", "service", 1),
+    # an opinion in a clause of its own speaks of the aspect clause nearest to it in the sentence,
+    # also across a clause with neither (说了不需要…) and also before it (烦死了，…)
+    ("结账的时候店员非要我办卡，说了不需要还一直推销，烦死了", "factor", "service", -1),
+    ("烦死了，这个店员一直跟着我", "factor", "service", -1),
+    # 不用 negates a complaint; a negator does not reach past 还 (说了不用还一直推销)
+    ("自助收银机很好用，扫一下就走，不用排长队了", "factor", "convenience", 1),
+    ("说了不用还一直推销", "theme", "autonomy", -1),
 ]
 
 

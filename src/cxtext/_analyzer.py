@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import math
 import os
 import threading
@@ -202,21 +204,39 @@ class Analyzer:
         # speaks of the aspects of the clause before it when that clause had no opinion.
         pending: list[ClauseResult] = []
         prev_sentence = -1
-        for c in results:
+        orphans: list[int] = []  # clauses whose opinions found no aspect
+        id_of = {id(c): i for i, c in enumerate(results)}
+        waiting: list[int] = []  # clauses with aspects and no opinion that nothing resolved
+        for i, c in enumerate(results):
             if c.sentence != prev_sentence:
+                waiting += [id_of[id(p)] for p in pending]
                 pending, prev_sentence = [], c.sentence
             has_aspect = attach(c.hits, "factor") | attach(c.hits, "theme")
             if c.opinions and not has_aspect and pending:
                 for p in pending:
-                    for h in p.hits:
-                        for kind in ("factor", "theme"):
-                            if any(k == kind for k, _, _ in h.info.aspects):
-                                h.attached[kind] = (c.score, c.opinions)
+                    _attach_clause(p, c)
                 pending = []
             elif not c.opinions and any(h.info.aspects for h in c.hits):
                 pending.append(c)
-            else:
+            elif c.opinions or has_aspect:
+                waiting += [id_of[id(p)] for p in pending]
                 pending = []
+                if c.opinions and not has_aspect:
+                    orphans.append(i)
+            # (a clause with neither opinion nor aspect, 说了不需要还一直推销, leaves pending aspects
+            # waiting: 店员非要我办卡，说了不需要还一直推销，烦死了 is about the clerk)
+        waiting += [id_of[id(p)] for p in pending]
+        # Pass 1b: an opinion that found no aspect speaks of the nearest aspect clause of its sentence
+        # still without an opinion, before or after it (太坑了，标签上写的特价…). Prior-expectation
+        # clauses are left alone: their aspects carry no polarity.
+        for i in waiting:
+            c = results[i]
+            if c.expectation == "prior":
+                continue
+            k = bisect.bisect_left(orphans, i)  # orphans are in ascending order
+            near = [j for j in orphans[max(0, k - 1) : k + 1] if results[j].sentence == c.sentence]
+            if near:
+                _attach_clause(c, results[min(near, key=lambda j: (abs(j - i), j < i))])
         # Pass 2: build the results with offsets mapped back to the original text.
         clauses: list[Clause] = []
         by_kind: dict[str, dict[str, list[Match]]] = {"factor": {}, "theme": {}, "touchpoint": {}, "stage": {}}
@@ -264,6 +284,14 @@ class Analyzer:
             evidence.sort(key=lambda m: m.start)
             out[id_] = AspectScore(id_, pol, len(ms), tuple(evidence))
         return out
+
+
+def _attach_clause(target: ClauseResult, source: ClauseResult) -> None:
+    """Give the factor and theme terms of ``target`` the opinion of clause ``source``."""
+    for h in target.hits:
+        for kind in ("factor", "theme"):
+            if any(k == kind for k, _, _ in h.info.aspects):
+                h.attached[kind] = (source.score, source.opinions)
 
 
 def _first_per_id(found: dict[str, list[Match]], order: tuple[str, ...]) -> list[Match]:

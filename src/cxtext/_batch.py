@@ -102,9 +102,11 @@ def iter_file(
             row_no += 1
             id_ = _id_of(ids[i] if ids is not None else None, row_no, seen_ids)
             if isinstance(text, str) and _SURROGATE.search(text):
-                doc = Document(id=id_, text=_SURROGATE.sub("\ufffd", text), status=Status.UNDECODABLE,
-                               label="neu", score=0.0,
-                               message=f"line {lines[i]}: bytes that are not valid in the file's encoding")
+                # The bad bytes are written as \xNN escapes, so the original can still be recovered.
+                raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                doc = Document(id=id_, text=raw, status=Status.UNDECODABLE, label="neu", score=0.0,
+                               message=f"line {lines[i]}: bytes that are not valid in the file's encoding "
+                                       "(written as \\xNN; if the whole file is in another encoding, pass --encoding)")
             else:
                 doc = analyzer.analyze(text, id=id_)
             extra = {k: _json_value(v[i]) for k, v in extras.items()}

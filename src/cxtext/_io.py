@@ -46,6 +46,26 @@ _SAMPLE = 1 << 16
 UNDECODABLE_MARK = "\udc80"  # first lone surrogate: bytes kept by 'surrogateescape' decoding
 
 
+def _mostly_utf8(head: bytes) -> bool:
+    """True when most lines with non-ASCII bytes decode as UTF-8 (at most one in four does not).
+
+    GBK text almost never forms valid multi-byte UTF-8, so lines that do decode are real UTF-8.
+    """
+    ok = bad = 0
+    lines = head.splitlines()
+    if len(head) == _SAMPLE:
+        lines = lines[:-1]  # the last line may be cut by the sample boundary
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            ok += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return ok >= 2 and bad * 3 <= ok
+
+
 def detect_encoding(path: str | os.PathLike[str]) -> str:
     """The encoding of a text file: a BOM, else UTF-8 if it decodes, else the best Chinese guess.
 
@@ -64,6 +84,10 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3 and len(head) == _SAMPLE:
             return "utf-8"  # a character cut by the sample boundary
+    if _mostly_utf8(head):
+        # A UTF-8 export with a few lines pasted in from a GBK source: read it as UTF-8 so that those
+        # lines come out with status 'undecodable' instead of the whole file turning to mojibake.
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(head, cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
@@ -147,7 +171,8 @@ def _read_csv(p: Path, sep: str, chunksize: int, encoding: str | None) -> Iterat
     import pandas as pd
 
     with _open_text(p, encoding) as fh:
-        if "\x00" in fh.read(_SAMPLE):
+        head = fh.read(_SAMPLE)
+        if head.count("\x00") > max(8, len(head) // 100):
             raise InputError(
                 f"{p}: the file holds NUL bytes; it looks binary (a spreadsheet saved as .csv?). "
                 "Export it as CSV, or pass the .xlsx file itself"

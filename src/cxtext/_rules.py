@@ -10,6 +10,7 @@ contrast role (the clause after 但是 counts more; the one opened by 虽然 les
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -102,6 +103,12 @@ class TermIndex:
         self.max_len = max((len(t) for t in index), default=1)
 
 
+# Words that open a new predicate: a negator before them does not reach past them (说了不用还一直
+# 推销: 不用 is what the customer said, 一直推销 is still negative).
+_BLOCKERS = frozenset({"还", "还是", "又", "却", "仍", "仍然", "依然", "照样", "竟然", "居然", "偏偏", "非要", "硬要"})
+_BLOCK = Term(weight=None, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
+
+
 @dataclass(slots=True)
 class Hit:
     """A lexicon term found in a clause (normalised offsets)."""
@@ -149,6 +156,8 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
             info = terms.get(tok)
             if info is not None:
                 found = (tok, info, e, 1)
+            elif tok in _BLOCKERS:
+                found = (tok, _BLOCK, e, 1)
             elif len(tok) > 1:
                 # jieba's own dictionary holds compounds such as 很棒, 不好, 太贵: split off a leading
                 # negator or degree adverb so that the word and its modifier are both seen.
@@ -187,6 +196,8 @@ def _score_hits(hits: list[Hit]) -> tuple[float, int]:
             prev = hit.info
             if left - hit.end > _GAP or (prev.weight is not None and not prev.negator and prev.degree is None):
                 break
+            if hit.term in _BLOCKERS:
+                break
             left = hit.start
             if prev.negator:
                 negations += 1
@@ -221,10 +232,14 @@ def attach(hits: list[Hit], kind: str) -> bool:
     aspects = [h for h in hits if any(k == kind for k, _, _ in h.info.aspects)]
     if not aspects:
         return False
+    positions = [a.pos for a in aspects]  # ascending: hits are in text order
     for h in hits:
         if h.weight == 0.0 or h.info.weight is None:
             continue
-        best = min(aspects, key=lambda a: (abs(a.pos - h.pos), a.pos > h.pos))
+        # the nearest aspect by binary search (a clause may hold thousands of hits)
+        k = bisect.bisect_left(positions, h.pos)
+        near = aspects[max(0, k - 1) : k + 1]
+        best = min(near, key=lambda a: (abs(a.pos - h.pos), a.pos > h.pos))
         total, n = best.attached.get(kind, (0.0, 0))
         best.attached[kind] = (total + h.weight, n + 1)
     return True
@@ -303,8 +318,11 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
         weight = 1.0
         if role == "but":
             weight = _BUT_WEIGHT
+            # the clauses since the previous 但是 of the sentence (that one included) weigh less;
+            # earlier ones were already weighed down by it (and the work stays linear)
             for c in out[sentence_first:]:
                 c.weight *= _BEFORE_BUT_WEIGHT
+            sentence_first = len(out)
         elif role == "although":
             weight = _ALTHOUGH_WEIGHT
         expectation = next((h.info.expectation for h in hits if h.info.expectation is not None), None)
