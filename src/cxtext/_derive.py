@@ -24,14 +24,14 @@ methods, documented in the README and in the report's methods section:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._aggregate import ReportAggregate, Stat
 from ._gap import FACTOR_NAMES, THEME_NAMES, GapConfig, GapModel, GapReport, GapResult
 
-__all__ = ["AspectSummary", "Importance", "Derived", "derive", "key_drivers", "gap_from_aggregate", "actual_score", "neutral_terms"]
+__all__ = ["AspectSummary", "Importance", "Derived", "derive", "key_drivers", "gap_from_aggregate", "actual_score", "term_signs"]
 
 MIN_MENTIONS = 10
 MIN_EXPECTATIONS = 5
@@ -273,13 +273,13 @@ def derive(
     min_mentions: int = MIN_MENTIONS,
     min_expectations: int = MIN_EXPECTATIONS,
     max_quotes: int = 5,
-    neutral_terms: Collection[str] = frozenset(),
+    term_signs: Mapping[str, int] | None = None,
 ) -> Derived:
     """The text-derived gap-model inputs for ``kind`` (the methods are in the module docstring).
 
-    ``neutral_terms`` are aspect terms that carry no opinion by themselves (店员, 价格): they are
-    listed after opinion phrases (态度差, 排队), so a requirement quotes what customers complain
-    about rather than what they name (see :func:`neutral_terms`).
+    ``term_signs`` (from :func:`term_signs`) gives the polarity terms carry by themselves: opinion
+    phrases (态度差, 排队) are listed before terms that only name the aspect (店员, 价格), so a
+    requirement quotes what customers complain about rather than what they name.
     """
     if kind not in ("factor", "theme"):
         raise ValueError(f"kind must be 'factor' or 'theme', not {kind!r}")
@@ -325,8 +325,8 @@ def derive(
                 expectation_basis=basis,
                 importance=importance.values.get(ident),
                 praise=agg.positive[kind].get(ident, 0) / praised if praised else None,
-                positive_phrases=_phrases(agg, kind, "pos", ident, neutral_terms),
-                negative_phrases=_phrases(agg, kind, "neg", ident, neutral_terms),
+                positive_phrases=_phrases(agg, kind, "pos", ident, term_signs or {}),
+                negative_phrases=_phrases(agg, kind, "neg", ident, term_signs or {}),
                 positive_quotes=tuple(agg.quotes_for(kind, "pos", ident)[:max_quotes]),
                 negative_quotes=tuple(agg.quotes_for(kind, "neg", ident)[:max_quotes]),
             )
@@ -341,19 +341,31 @@ def derive(
     )
 
 
-def _phrases(agg: ReportAggregate, kind: str, sign: str, ident: str, neutral: Collection[str]) -> tuple[tuple[str, int], ...]:
-    found = agg.phrases_for(kind, sign, ident, limit=50)
-    ranked = sorted(found, key=lambda t: (t[0] in neutral, -t[1], t[0]))
+def _phrases(agg: ReportAggregate, kind: str, sign: str, ident: str, signs: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Opinion terms first, then terms that only name the aspect; a term whose own polarity is the
+    opposite of this list's (热情 among complaints: it was negated, 一点也不热情) is left out, since
+    the bare term would say the reverse of what customers said (their quotes show it)."""
+    want = 1 if sign == "pos" else -1
+    found = [(t, c) for t, c in agg.phrases_for(kind, sign, ident, limit=100) if signs.get(t, want) == want]
+    ranked = sorted(found, key=lambda t: (t[0] not in signs, -t[1], t[0]))
     return tuple(ranked[:8])
 
 
-def neutral_terms(lexicon: Any) -> frozenset[str]:
-    """The aspect terms of a :class:`~cxtext.Lexicon` that carry no opinion by themselves."""
-    return frozenset(
-        term
-        for term, entries in lexicon.aspects.items()
-        if all(e[2] is None for e in entries) and term not in lexicon.sentiment
-    )
+def term_signs(lexicon: Any) -> dict[str, int]:
+    """The sign (1 or −1) of every lexicon term that carries an opinion by itself.
+
+    Aspect terms with a polarity (排队 −, 实惠 +) and sentiment words; terms that only name an
+    aspect (店员, 价格) are absent.
+    """
+    out: dict[str, int] = {}
+    for term, weight in lexicon.sentiment.items():
+        if weight:
+            out[term] = 1 if weight > 0 else -1
+    for term, entries in lexicon.aspects.items():
+        pols = [e[2] for e in entries if e[2]]
+        if pols:
+            out[term] = 1 if sum(pols) > 0 else -1
+    return out
 
 
 def gap_from_aggregate(
@@ -363,7 +375,7 @@ def gap_from_aggregate(
     model: GapModel | None = None,
     names: Mapping[str, Mapping[str, str]] | None = None,
     min_mentions: int = MIN_MENTIONS,
-    neutral: Collection[str] = frozenset(),
+    term_signs: Mapping[str, int] | None = None,
 ) -> tuple[GapReport, dict[str, Derived]]:
     """Steps 1–6 for factors and themes: config values where given, text-derived values elsewhere.
 
@@ -376,7 +388,7 @@ def gap_from_aggregate(
     for kind in ("factor", "theme"):
         kind_names = None if names is None else names.get(kind)
         if agg is not None:
-            d = derive(agg, kind, names=kind_names, min_mentions=min_mentions, neutral_terms=neutral)
+            d = derive(agg, kind, names=kind_names, min_mentions=min_mentions, term_signs=term_signs)
             derived[kind] = d
             parts[kind] = model.compute(config=config, **d.gap_inputs())
         else:
