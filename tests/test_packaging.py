@@ -24,6 +24,7 @@ def test_wheel_finds_its_lexicons(tmp_path):
     wheel = next(dist.glob("cxtext-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "cxtext/lexicons/factors.tsv" in names and "cxtext/lexicons/sentiment.tsv" in names
+    assert "cxtext/templates/report.html.j2" in names and "cxtext/templates/strings.yaml" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (

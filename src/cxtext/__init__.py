@@ -22,6 +22,14 @@ __all__ = [
     "Status",
     "Lexicon",
     "load_lexicon",
+    "GapModel",
+    "GapConfig",
+    "GapEntry",
+    "GapResult",
+    "GapReport",
+    "load_gap_config",
+    "ReportAggregate",
+    "gap_from_aggregate",
     "CxtextError",
     "LexiconError",
     "ConfigError",
@@ -40,6 +48,14 @@ _LAZY = {
     "Status": "._types",
     "Lexicon": "._lexicon",
     "load_lexicon": "._lexicon",
+    "GapModel": "._gap",
+    "GapConfig": "._gap",
+    "GapEntry": "._gap",
+    "GapResult": "._gap",
+    "GapReport": "._gap",
+    "load_gap_config": "._gap",
+    "ReportAggregate": "._aggregate",
+    "gap_from_aggregate": "._derive",
     "CxtextError": "._errors",
     "LexiconError": "._errors",
     "ConfigError": "._errors",
@@ -51,7 +67,9 @@ _LAZY = {
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
+    from ._aggregate import ReportAggregate
     from ._analyzer import Analyzer
+    from ._derive import gap_from_aggregate
     from ._errors import (
         ConfigError,
         CxtextError,
@@ -60,6 +78,7 @@ if TYPE_CHECKING:
         MissingDependencyError,
         ModelError,
     )
+    from ._gap import GapConfig, GapEntry, GapModel, GapReport, GapResult, load_gap_config
     from ._lexicon import Lexicon, load_lexicon
     from ._types import AspectScore, Clause, Document, Match, Status
 
