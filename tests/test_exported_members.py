@@ -22,6 +22,8 @@ EXPECTED = {
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Transcript",
+    "QAAnalyzer",
     "__version__",
 }
 

@@ -28,6 +28,8 @@ __all__ = [
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Transcript",
+    "QAAnalyzer",
     "__version__",
 ]
 
@@ -46,6 +48,8 @@ _LAZY = {
     "InputError": "._errors",
     "ModelError": "._errors",
     "MissingDependencyError": "._errors",
+    "Transcript": "._transcript",
+    "QAAnalyzer": "._qa",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -61,6 +65,8 @@ if TYPE_CHECKING:
         ModelError,
     )
     from ._lexicon import Lexicon, load_lexicon
+    from ._qa import QAAnalyzer
+    from ._transcript import Transcript
     from ._types import AspectScore, Clause, Document, Match, Status
 
 
