@@ -18,6 +18,7 @@ agent words ever count as a customer signal.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ _TRAJECTORY_STEP = 0.3  # a change of start-to-end sentiment at least this large
 _NEGATIVE_END = -0.3
 _OPINION = 0.1  # a customer turn scoring below this in absolute value holds no opinion
 _SIGNAL_CAP = -0.5  # the most a turn with an escalation, churn or unresolved cue can score in the trajectory
+_QUESTION = re.compile(r"^\s*(?:吗|么|嘛|没有|没)|[？?]")
 _NEGATIVE_SIGNALS = frozenset({"escalation", "escalation_external", "churn", "unresolved"})
 
 
@@ -380,6 +382,8 @@ class QAAnalyzer:
             for kind, ps in rules.outcome.items():
                 for s, e, _ in ps.find(w.text):
                     os_, oe = w.span(s, e)
+                    if kind in ("resolved", "accepted") and _QUESTION.search(turn.text[oe : oe + 3]):
+                        continue  # 问题解决了吗？ asks, it does not say so
                     signals.append(Signal(kind, Hit(turn.index + 1, os_, oe, turn.text[os_:oe])))
             if rules.upset.find(w.text) or any(sig.hit.turn == turn.index + 1 and sig.kind.startswith("escalation")
                                                for sig in signals):
