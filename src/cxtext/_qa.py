@@ -489,7 +489,8 @@ class QAAnalyzer:
         churn = next((s for s in signals if s.kind == "churn"), None)
         if churn is not None:
             items.append((w["churn"], f"churn risk ({churn.hit.words})", churn.hit.turn, churn.hit.words))
-        if resolution == "unresolved":
+        if resolution == "unresolved" and (res_signal is None or res_signal.kind == "unresolved"):
+            # (an open call that ends in a complaint or churn threat is already counted above)
             items.append((w["unresolved"], "unresolved" + (f" ({res_signal.hit.words})" if res_signal else ""),
                           res_signal.hit.turn if res_signal else None, res_signal.hit.words if res_signal else ""))
         elif resolution == "pending":

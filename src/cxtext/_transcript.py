@@ -156,7 +156,6 @@ class Transcript:
     roles_inferred: bool = False
     role_evidence: str = ""
     source: str | None = None
-    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_text(
