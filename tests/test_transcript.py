@@ -32,13 +32,15 @@ from cxtext._transcript_io import TranscriptOptions, read_transcripts
         ("【01:02 --> 01:04】客服：好的", "客服", "agent", "好的", 62.0, 64.0),
         ("客服 [00:00:07]：您好", "客服", "agent", "您好", 7.0, None),
         ("客服(00:00:07-00:00:09): 您好", "客服", "agent", "您好", 7.0, 9.0),
+        ("客户（张先生）：你好", "客户", "customer", "你好", None, None),
+        ("SPEAKER_01: 喂", "SPEAKER_01", "customer", "喂", None, None),
     ],
 )
 def test_speaker_prefixes_and_timestamps(line, speaker, role, text, start, end):
     call = Transcript.from_text(line + "\n客户：好的" if role == "agent" else "客服：您好\n" + line)
     turn = call.turns[0] if role == "agent" else call.turns[1]
     assert (turn.speaker, turn.role, turn.text, turn.start, turn.end) == (speaker, role, text, start, end)
-    assert not turn.role_inferred
+    assert turn.role_inferred == speaker.startswith("SPEAKER")  # anonymous labels are inferred
 
 
 def test_unlabelled_line_continues_the_turn_before():
@@ -203,9 +205,11 @@ def test_folder_of_text_files_one_call_each(tmp_path):
     (tmp_path / "b.txt").write_text("客服：您好\n客户：查话费\n", encoding="utf-8")
     (tmp_path / "a.txt").write_text("客服：您好\n客户：退货\n", encoding="gbk")
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("no labels here\n", encoding="utf-8")
     calls = list(read_transcripts(tmp_path))
-    assert [c.call_id for c in calls] == ["a", "b"]
+    assert [c.call_id for c in calls] == ["a", "b", "c"]
     assert calls[0].turns[1].text == "退货"
+    assert calls[2].turns == () and "c:1: no speaker label found" in calls[2].error  # one bad file, not a failed run
 
 
 def test_missing_file(tmp_path):

@@ -306,6 +306,8 @@ class QAAnalyzer:
         if isinstance(transcript, str):
             transcript = Transcript.from_text(transcript)
         t = transcript
+        if t.error:
+            return _empty_result(t, Status.ERROR, t.error)
         if not any(turn.text.strip() for turn in t.turns):
             return _empty_result(t, Status.EMPTY, "the call has no words" if t.turns else "the call has no turns")
         words = [compact(turn.text) for turn in t.turns]

@@ -66,6 +66,7 @@ _TURN_LINE = re.compile(
     rf"^\s*(?:{_OPEN}?\s*{_range('t1', 't2')}\s*{_CLOSE}?\s*)?"
     r"(?P<label>[^\s:：\[\]【】()（）][^:：\[\]【】()（）]{0,15}?)\s*"
     rf"(?:{_OPEN}?\s*{_range('t3', 't4')}\s*{_CLOSE}?\s*)?"
+    r"(?:[(（][^()（）:：]{0,12}[)）]\s*)?"  # 客户（张先生）：…
     r"[:：]\s*(?P<text>.*)$"
 )
 # A call-id line: "通话ID: C001", "=== C001 ===", "# call 17", "录音编号：R-2024-001".
@@ -156,6 +157,7 @@ class Transcript:
     roles_inferred: bool = False
     role_evidence: str = ""
     source: str | None = None
+    error: str = ""  # the file could not be read as a transcript; the call comes out with status "error"
 
     @classmethod
     def from_text(

@@ -85,7 +85,13 @@ def read_transcripts(path: str | os.PathLike[str], options: TranscriptOptions = 
         if not files:
             raise InputError(f"{p}: the folder holds no transcript files (.txt, .csv, .xlsx, .json, .jsonl, .parquet)")
         for f in files:
-            yield from _read_file(f, options)
+            # In a folder one unreadable file becomes one call with status "error"; the others go on.
+            try:
+                calls = list(_read_file(f, options))
+            except InputError as exc:
+                yield Transcript(f.stem, (), source=str(f), error=str(exc))
+                continue
+            yield from calls
     else:
         yield from _read_file(p, options)
 
