@@ -30,6 +30,8 @@ EXPECTED = {
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Transcript",
+    "QAAnalyzer",
     "__version__",
 }
 

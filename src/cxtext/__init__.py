@@ -36,6 +36,8 @@ __all__ = [
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Transcript",
+    "QAAnalyzer",
     "__version__",
 ]
 
@@ -62,6 +64,8 @@ _LAZY = {
     "InputError": "._errors",
     "ModelError": "._errors",
     "MissingDependencyError": "._errors",
+    "Transcript": "._transcript",
+    "QAAnalyzer": "._qa",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -80,6 +84,8 @@ if TYPE_CHECKING:
     )
     from ._gap import GapConfig, GapEntry, GapModel, GapReport, GapResult, load_gap_config
     from ._lexicon import Lexicon, load_lexicon
+    from ._qa import QAAnalyzer
+    from ._transcript import Transcript
     from ._types import AspectScore, Clause, Document, Match, Status
 
 

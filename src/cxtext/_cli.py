@@ -24,6 +24,7 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE = 0, 1, 2
 # must stay light at import time (heavy imports go inside ``func``).
 _COMMAND_MODULES: tuple[str, ...] = (
     "._cmd_gap", "._cmd_report",
+    "._cmd_qa",
 )
 
 

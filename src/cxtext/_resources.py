@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._errors import InputError
 
-__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir"]
+__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir", "qa_rules_path"]
 
 _ENV = {"lexicons": "CXTEXT_LEXICONS", "templates": "CXTEXT_TEMPLATES"}
 
@@ -68,3 +68,8 @@ def industry_dir(name: str) -> Traversable:
 def model_path(name: str) -> Traversable:
     """A model file shipped in the package's ``models`` folder."""
     return resources.files("cxtext") / "models" / name
+
+
+def qa_rules_path() -> Traversable:
+    """The shipped call-centre QA rules (``lexicons/qa_rules.yaml``); user rules are laid over them."""
+    return _packaged("lexicons") / "qa_rules.yaml"
