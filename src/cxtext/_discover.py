@@ -164,7 +164,7 @@ def discover(
     total = max(n_chars, 1)
     out: list[Candidate] = []
     for g in frequent:
-        if g in known or g[0] in _STOP_START or g[-1] in _STOP_END:
+        if g in known or g[0] in _STOP_START or g[-1] in _STOP_END or "的" in g:
             continue
         c = grams[g]
         pw = c / total

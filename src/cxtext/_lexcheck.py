@@ -38,6 +38,8 @@ _BREAKS = frozenset("。！？!?\n；;…，,、：:~～ \t\r()（）[]【】「
 _CONTEXTS = ("我觉得{}。", "这个{}很", "的{}了", "{}太", "不{}")
 
 ERROR, WARNING = "error", "warning"
+# The shipped folder's entries, read once per process when several overlays are checked over it.
+_BASE_CACHE: dict[str, tuple[dict[str, set[str]], tuple[Entry, ...]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,8 +302,16 @@ def check_folder(
         return CheckReport((str(target),), tuple(findings))
     catalog: dict[str, set[str]] = {}
     below: list[Entry] = []
-    for b in base_folders:
-        below += read_entries(b, catalog, [])
+    for n, b in enumerate(base_folders):
+        if n == 0:  # the shipped folder: read once per process
+            if str(b) not in _BASE_CACHE:
+                cat: dict[str, set[str]] = {}
+                _BASE_CACHE[str(b)] = (cat, tuple(read_entries(b, cat, [])))
+            cat, ents = _BASE_CACHE[str(b)]
+            catalog.update({k: set(v) for k, v in cat.items()})
+            below += ents
+        else:
+            below += read_entries(b, catalog, [])
     own = read_entries(target, catalog, findings)
     _cross_checks(own, below, findings)
     if not any(f.severity == ERROR for f in findings):

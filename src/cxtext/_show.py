@@ -41,9 +41,15 @@ def show(
     sentence: str | None = None,
     lexicons: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     industry: str | Iterable[str] | None = None,
+    analyzer: Analyzer | None = None,
 ) -> tuple[str, bool]:
-    """The report as text, and whether any lexicon defines the term."""
-    an = Analyzer(lexicons=lexicons, industry=industry)
+    """The report as text, and whether any lexicon defines the term.
+
+    ``analyzer`` reuses an analyser already built (its lexicons and packs are the ones shown).
+    """
+    an = analyzer or Analyzer(lexicons=lexicons, industry=industry)
+    if analyzer is not None:
+        lexicons, industry = analyzer.lexicons, analyzer.industry
     t = normalize_term(term)
     lines: list[str] = [f"term: {term}" + (f" (normalised: {t})" if t != term else "")]
     folders = [lexicon_dir()]
