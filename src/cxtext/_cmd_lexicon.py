@@ -107,7 +107,7 @@ def _cmd_suggest(args: argparse.Namespace, err: TextIO) -> int:
     if args.top < 1:
         err.write(f"cxtext: error: --top must be 1 or more, got {args.top}\n")
         return 2
-    args.sentiment = "rules"
+    args.sentiment, args.model = "rules", None  # mining reads the rules' opinions; no model is needed
     analyzer = _analyzer(args)
     result = suggest(analyzer, args.input, _options(args), top=args.top, min_count=args.min_count or None)
     write_candidates(result.candidates, args.output)
