@@ -25,6 +25,8 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE = 0, 1, 2
 _COMMAND_MODULES: tuple[str, ...] = (
     "._cmd_gap", "._cmd_report",
     "._cmd_qa",
+    "._cmd_lexicon",
+    "._cmd_train",
 )
 
 
@@ -71,6 +73,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--industry", action="append", help="industry lexicon pack to add (repeatable)")
     p.add_argument("--sentiment", default="auto", choices=["auto", "rules", "model", "snownlp"],
                    help="document sentiment method (default: auto, the best measured one)")
+    p.add_argument("--model", metavar="PATH", help="sentiment model trained with 'cxtext train' (implies --sentiment model)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
 
 
@@ -94,7 +97,13 @@ def _parser() -> argparse.ArgumentParser:
 def _analyzer(args: argparse.Namespace):  # noqa: ANN202
     from ._analyzer import Analyzer
 
-    return Analyzer(lexicons=args.lexicons, industry=args.industry, sentiment=args.sentiment)
+    model = getattr(args, "model", None)
+    if model is not None and args.sentiment not in ("auto", "model"):
+        raise SystemExit(f"cxtext: error: --model needs --sentiment model or auto, not {args.sentiment}")
+    analyzer = Analyzer(lexicons=args.lexicons, industry=args.industry, sentiment=args.sentiment, model=model)
+    if model is not None:
+        analyzer.warm_up()  # a missing or corrupt model fails before any output is written
+    return analyzer
 
 
 def _options(args: argparse.Namespace):  # noqa: ANN202

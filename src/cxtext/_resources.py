@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._errors import InputError
 
-__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir", "qa_rules_path"]
+__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir", "industry_names", "qa_rules_path"]
 
 _ENV = {"lexicons": "CXTEXT_LEXICONS", "templates": "CXTEXT_TEMPLATES"}
 
@@ -55,13 +55,17 @@ def template_dir(explicit: str | os.PathLike[str] | None = None) -> Traversable:
     return _resolve("templates", explicit)
 
 
+def industry_names() -> list[str]:
+    """The names of the shipped industry packs, sorted."""
+    root = _packaged("lexicons") / "industries"
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
 def industry_dir(name: str) -> Traversable:
     """The shipped lexicon pack of one industry (``lexicons/industries/<name>``)."""
-    root = _packaged("lexicons") / "industries"
-    path = root / name
-    if not path.is_dir():
-        known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        raise InputError(f"unknown industry {name!r}; shipped packs: {', '.join(known) or 'none'}")
+    path = _packaged("lexicons") / "industries" / name
+    if not name or "/" in name or "\\" in name or name.startswith(".") or not path.is_dir():
+        raise InputError(f"unknown industry {name!r}; shipped packs: {', '.join(industry_names()) or 'none'}")
     return path
 
 

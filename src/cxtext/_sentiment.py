@@ -105,9 +105,13 @@ class LinearModel:
         return cls(data, str(path))
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
+        return self.score_features(features(text, tokens, clauses), opinions)
+
+    def score_features(self, feats: dict[str, float], opinions: int) -> float:
+        """The score of one feature row (training's cross-validation scores held-out rows this way)."""
         w = self.weights
         z = self.intercept
-        for f, v in features(text, tokens, clauses).items():
+        for f, v in feats.items():
             z += w.get(f, 0.0) * v
         s = 2.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) - 1.0
         if opinions or abs(s) >= self.no_opinion_min:

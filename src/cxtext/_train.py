@@ -10,17 +10,18 @@ import gzip
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from ._errors import MissingDependencyError
+from ._errors import InputError, MissingDependencyError
 from ._sentiment import MODEL_FORMAT, features
 
 if TYPE_CHECKING:
     from ._analyzer import Analyzer
 
-__all__ = ["featurise", "fit_linear", "save_model"]
+__all__ = ["featurise", "fit_linear", "fit_rows", "save_model", "read_labelled", "parse_label", "cross_validate", "CVScores", "LabelledData"]
 
 def featurise(analyzer: Analyzer, texts: Sequence[str]) -> list[dict[str, float]]:
     """Feature dictionaries for texts, exactly as the model sees them at prediction time."""
@@ -49,12 +50,40 @@ def fit_linear(
     the model is at least this sure (|2p − 1|); otherwise its score is scaled by ``no_opinion_scale``
     into the neutral band.
     """
+    rows = featurise(analyzer, texts)
+    weights, intercept = fit_rows(rows, labels, C=C, min_df=min_df, class_weight=class_weight)
+    return {
+        "format": MODEL_FORMAT,
+        "cxtext_version": __version__,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "trained_on": list(trained_on),
+        "n_train": len(texts),
+        "lexicon_fingerprint": analyzer.lexicon_.fingerprint,
+        "params": {"C": C, "min_df": min_df, "class_weight": class_weight},
+        "intercept": intercept,
+        "no_opinion_min": no_opinion_min,
+        "no_opinion_scale": no_opinion_scale,
+        "weights": weights,
+    }
+
+
+def fit_rows(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[int],
+    *,
+    C: float = 1.0,
+    min_df: int = 2,
+    class_weight: str | None = "balanced",
+) -> tuple[dict[str, float], float]:
+    """Fit on feature rows (see :func:`featurise`); return ``(weights by feature name, intercept)``.
+
+    Kept apart from featurising so that cross-validation featurises each text once and refits per fold.
+    """
     try:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
     except ImportError:
         raise MissingDependencyError("scikit-learn", "train", "training a sentiment model") from None
-    rows = featurise(analyzer, texts)
     counts: dict[str, int] = {}
     for row in rows:
         for f in row:
@@ -70,23 +99,185 @@ def fit_linear(
     coef = clf.coef_[0]
     names = vec.get_feature_names_out()
     weights = {str(n): round(float(w), 5) for n, w in zip(names, coef, strict=True) if abs(w) >= 1e-4}
-    return {
-        "format": MODEL_FORMAT,
-        "cxtext_version": __version__,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "trained_on": list(trained_on),
-        "n_train": len(texts),
-        "lexicon_fingerprint": analyzer.lexicon_.fingerprint,
-        "params": {"C": C, "min_df": min_df, "class_weight": class_weight},
-        "intercept": float(clf.intercept_[0]),
-        "no_opinion_min": no_opinion_min,
-        "no_opinion_scale": no_opinion_scale,
-        "weights": weights,
-    }
+    return weights, float(clf.intercept_[0])
 
 
 def save_model(model: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """Write gzipped JSON with sorted keys, so the same model gives the same bytes."""
     data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    with open(path, "wb") as fh:
+    tmp = f"{os.fspath(path)}.part"
+    with open(tmp, "wb") as fh:  # written beside the target and renamed: never a half-written model
         fh.write(gzip.compress(data, mtime=0))
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Labelled files and cross-validation (``cxtext train``)
+
+# Label spellings an analyst's file may use; anything else is an error that lists these.
+POSITIVE = ("1", "pos", "positive", "正面", "正向", "积极", "好评", "满意")
+NEGATIVE = ("0", "neg", "negative", "负面", "负向", "消极", "差评", "不满意", "-1")
+NEUTRAL = ("neu", "neutral", "中性", "中评", "一般", "2")
+
+
+def parse_label(value: Any, *, stars: bool = False) -> int | None:
+    """1 positive, 0 negative, ``None`` for a neutral or blank label; raises ``ValueError`` otherwise.
+
+    With ``stars`` the value is a 1–5 rating: 4–5 positive, 1–2 negative, 3 neutral.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if stars:
+        num = float(text)  # ValueError for a non-number, reported by the caller
+        if not 1 <= num <= 5:
+            raise ValueError(text)
+        return 1 if num >= 4 else 0 if num <= 2 else None
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text in POSITIVE:
+        return 1
+    if text in NEGATIVE:
+        return 0
+    if text in NEUTRAL:
+        return None
+    raise ValueError(text)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledData:
+    """Texts and 1/0 labels read from a file, with what was left out and why."""
+
+    texts: list[str]
+    labels: list[int]
+    skipped_neutral: int
+    skipped_empty: int
+    text_column: str
+
+
+def read_labelled(
+    path: str | os.PathLike[str],
+    text: str | None,
+    label: str,
+    *,
+    stars: bool = False,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int = 1,
+) -> LabelledData:
+    """Read a labelled file with the same readers as ``analyze``; a bad label names its line."""
+    from ._io import pick_text_column, read_chunks
+
+    texts: list[str] = []
+    labels: list[int] = []
+    neutral = empty = 0
+    text_col = text
+    for chunk in read_chunks(path, encoding=encoding, sheet=sheet, header_row=header_row):
+        columns = [str(c) for c in chunk.columns if c != "__line__"]
+        if text_col is None:
+            text_col = pick_text_column(columns, chunk)
+        for option, col in (("text", text_col), ("label", label)):
+            if col not in columns:
+                raise InputError(f"{path}: no column {col!r} (given with --{option}); the columns are: {', '.join(columns)}")
+        for value, raw, line in zip(chunk[text_col].tolist(), chunk[label].tolist(), chunk["__line__"].tolist(), strict=True):
+            try:
+                y = parse_label(raw, stars=stars)
+            except ValueError:
+                allowed = ("a rating from 1 to 5" if stars else
+                           f"positive {'/'.join(POSITIVE)}; negative {'/'.join(NEGATIVE)}; neutral (skipped) "
+                           f"{'/'.join(NEUTRAL)} or blank; use --stars for 1–5 ratings")
+                raise InputError(f"{path}:{line}: column {label!r}: label {raw!r} is not allowed; allowed: {allowed}") from None
+            if not isinstance(value, str) or not value.strip():
+                empty += 1
+                continue
+            if y is None:
+                neutral += 1
+                continue
+            texts.append(value)
+            labels.append(y)
+    return LabelledData(texts, labels, neutral, empty, text_col or "")
+
+
+@dataclass(frozen=True, slots=True)
+class CVScores:
+    """Cross-validated scores of the linear model (and of the lexicon rules on the same rows)."""
+
+    folds: int
+    C: float
+    accuracy: float
+    accuracy_sd: float
+    macro_f1: float
+    rules_accuracy: float
+    rules_macro_f1: float
+    by_C: dict[float, float]  # macro-F1 of every C tried
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folds": self.folds, "C": self.C, "accuracy": round(self.accuracy, 4),
+                "accuracy_sd": round(self.accuracy_sd, 4), "macro_f1": round(self.macro_f1, 4),
+                "rules_accuracy": round(self.rules_accuracy, 4), "rules_macro_f1": round(self.rules_macro_f1, 4),
+                "macro_f1_by_C": {str(k): round(v, 4) for k, v in self.by_C.items()}}
+
+
+def _label(score: float) -> int:
+    # The analyser's neutral band: a neutral answer counts as wrong on two-class data.
+    return 1 if score >= 0.1 else 0 if score <= -0.1 else -1
+
+
+def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:
+    f1s = []
+    for c in (0, 1):
+        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 2
+
+
+def cross_validate(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[int],
+    *,
+    folds: int = 5,
+    Cs: Sequence[float] = (0.03,),
+    min_df: int = 2,
+    seed: int = 0,
+) -> CVScores:
+    """Stratified k-fold scores of the model as the analyser uses it (neutral band included).
+
+    With several ``Cs`` the one with the best mean macro-F1 is chosen; its figures come from the same
+    folds, so they are slightly optimistic (say so when reporting them).
+    """
+    from ._sentiment import LinearModel, MODEL_FORMAT as _FORMAT
+
+    try:
+        from sklearn.model_selection import StratifiedKFold
+    except ImportError:
+        raise MissingDependencyError("scikit-learn", "train", "training a sentiment model") from None
+    n_min = min(sum(1 for y in labels if y == 1), sum(1 for y in labels if y == 0))
+    if n_min < folds:
+        raise InputError(
+            f"{folds}-fold cross-validation needs at least {folds} texts of each class; "
+            f"found {sum(labels)} positive and {len(labels) - sum(labels)} negative"
+        )
+    splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(list(range(len(labels))), list(labels)))
+    results: dict[float, tuple[list[float], list[float]]] = {}
+    for C in Cs:
+        accs, f1s = [], []
+        for train, test in splits:
+            weights, intercept = fit_rows([rows[i] for i in train], [labels[i] for i in train], C=C, min_df=min_df)
+            model = LinearModel({"format": _FORMAT, "weights": weights, "intercept": intercept})
+            gold = [labels[i] for i in test]
+            pred = [_label(model.score_features(rows[i], int(rows[i].get("r:opinion", 0.0)))) for i in test]
+            accs.append(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold))
+            f1s.append(macro_f1(gold, pred))
+        results[C] = (accs, f1s)
+    best = max(results, key=lambda c: sum(results[c][1]))
+    accs, f1s = results[best]
+    mean = sum(accs) / len(accs)
+    sd = (sum((a - mean) ** 2 for a in accs) / len(accs)) ** 0.5
+    rule_pred = [_label(row.get("r:total", 0.0)) for row in rows]
+    return CVScores(folds, best, mean, sd, sum(f1s) / len(f1s),
+                    sum(g == p for g, p in zip(labels, rule_pred, strict=True)) / len(labels),
+                    macro_f1(labels, rule_pred), {c: sum(v[1]) / len(v[1]) for c, v in results.items()})
