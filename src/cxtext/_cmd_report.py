@@ -149,10 +149,12 @@ def run(args: argparse.Namespace, err: TextIO) -> int:
         if summary.text_column_guessed:
             err.write(f"cxtext: text column: {summary.text_column!r} (chosen automatically; use --text to change)\n")
         key = ", ".join(gap.factors.key_experience) if gap.factors else ""
-        err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed; "
-                  f"key experience: {key or 'none'} -> {args.output}\n")
+        empty = summary.statuses.get("empty", 0)
+        err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed"
+                  + (f", {empty:,} empty" if empty else "")
+                  + f"; key experience: {key or 'none'} -> {args.output}\n")
     if summary.not_analysed:
-        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.statuses.items()) if k != "ok")
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.statuses.items()) if k not in ("ok", "empty"))
         err.write(f"cxtext: {summary.not_analysed:,} rows could not be analysed ({detail}); the report lists them\n")
         return EXIT_ROWS
     return EXIT_OK
