@@ -6,6 +6,7 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from ._lexicon import Lexicon, load_lexicon
 from ._normalize import Normalized, normalize
 from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
 from ._segment import Segmenter
+from ._signals import SignalDetector
 from ._types import AspectScore, Clause, Document, Match, Status, mean_opinion
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ class Analyzer:
         self._segmenter = Segmenter(self._index.terms)
         self._factor_ids = self.lexicon_.ids("factor")
         self._theme_ids = self.lexicon_.ids("theme")
+        self._detector = SignalDetector(self.lexicon_, self.max_evidence)
         self._model_lock = threading.Lock()
         self._model: SentimentModel | None = None
         self._method: str | None = None
@@ -184,6 +187,9 @@ class Analyzer:
         label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
         clauses, factors, themes, touchpoints, stages = self._collect(results, norm)
+        signals, felt = self._detector.detect(norm, results, clauses, label)
+        if any(felt):
+            clauses = tuple(replace(c, emotions=f) if f else c for c, f in zip(clauses, felt, strict=True))
         return Document(
             id=id,
             text=text,
@@ -195,6 +201,7 @@ class Analyzer:
             touchpoints=touchpoints,
             stages=stages,
             clauses=clauses,
+            signals=signals,
         )
 
     def _collect(self, results: list[ClauseResult], norm: Normalized):  # noqa: ANN202
