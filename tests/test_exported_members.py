@@ -22,6 +22,9 @@ EXPECTED = {
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Signals",
+    "SignalSummary",
+    "summarize_signals",
     "__version__",
 }
 

@@ -28,6 +28,9 @@ __all__ = [
     "InputError",
     "ModelError",
     "MissingDependencyError",
+    "Signals",
+    "SignalSummary",
+    "summarize_signals",
     "__version__",
 ]
 
@@ -46,6 +49,9 @@ _LAZY = {
     "InputError": "._errors",
     "ModelError": "._errors",
     "MissingDependencyError": "._errors",
+    "Signals": "._signal_types",
+    "SignalSummary": "._signal_summary",
+    "summarize_signals": "._signal_summary",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -61,6 +67,8 @@ if TYPE_CHECKING:
         ModelError,
     )
     from ._lexicon import Lexicon, load_lexicon
+    from ._signal_summary import SignalSummary, summarize_signals
+    from ._signal_types import Signals
     from ._types import AspectScore, Clause, Document, Match, Status
 
 

@@ -6,7 +6,6 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -186,10 +185,9 @@ class Analyzer:
             score = model.score(norm.text, tokens, results, opinions)
         label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
-        clauses, factors, themes, touchpoints, stages = self._collect(results, norm)
-        signals, felt = self._detector.detect(norm, results, clauses, label)
-        if any(felt):
-            clauses = tuple(replace(c, emotions=f) if f else c for c, f in zip(clauses, felt, strict=True))
+        found = self._detector.scan(norm, results)
+        clauses, factors, themes, touchpoints, stages = self._collect(results, norm, found.clause_emotions)
+        signals = self._detector.finish(found, norm, results, clauses, label)
         return Document(
             id=id,
             text=text,
@@ -204,7 +202,7 @@ class Analyzer:
             signals=signals,
         )
 
-    def _collect(self, results: list[ClauseResult], norm: Normalized):  # noqa: ANN202
+    def _collect(self, results: list[ClauseResult], norm: Normalized, emotions: list | None = None):  # noqa: ANN202
         # Pass 1: attach opinions to aspects. "菜，很好吃": an opinion clause with no aspect of its own
         # speaks of the aspects of the clause before it when that clause had no opinion.
         pending: list[ClauseResult] = []
@@ -227,7 +225,7 @@ class Analyzer:
         # Pass 2: build the results with offsets mapped back to the original text.
         clauses: list[Clause] = []
         by_kind: dict[str, dict[str, list[Match]]] = {"factor": {}, "theme": {}, "touchpoint": {}, "stage": {}}
-        for c in results:
+        for k, c in enumerate(results):
             clause_pol = squash(c.score) if c.opinions else 0.0
             taken = {k for h in c.hits for k in h.attached}
             # 本以为很好吃: a clause stating an expectation says nothing about the experience itself,
@@ -253,7 +251,8 @@ class Analyzer:
                     matches.append(m)
                     by_kind[kind].setdefault(id_, []).append(m)
             s, e = norm.span(c.start, c.end)
-            clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation))
+            clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation,
+                                  emotions[k] if emotions else ()))
         factors = self._aggregate(by_kind["factor"], self._factor_ids)
         themes = self._aggregate(by_kind["theme"], self._theme_ids)
         touch = tuple(_first_per_id(by_kind["touchpoint"], self.lexicon_.ids("touchpoint")))

@@ -23,6 +23,7 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE = 0, 1, 2
 # its parser and sets ``func(args, err) -> int``. They are imported when the parser is built, so they
 # must stay light at import time (heavy imports go inside ``func``).
 _COMMAND_MODULES: tuple[str, ...] = (
+    "._cmd_signals",
 )
 
 

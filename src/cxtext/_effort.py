@@ -14,8 +14,9 @@ How vague numbers are read (``approx`` is true for all of them):
   半个多小时 is 45 minutes; 一个半小时 1.5 hours.
 - 半天 and 一上午 / 一下午 are 240 minutes (half a working day), 一晚上 480, 大半天 360.
 
-Counts (contacts, visits, transfers, forms) are rounded up to whole numbers (五六次 → 6). Units: a
-month is 30 days, a year 365 days.
+Counts (contacts, visits, transfers, forms) are rounded up to whole numbers (五六次 → 6) and start at
+2: one contact or visit is not repeat effort (第一次去, 去过一次). Units: a month is 30 days, a year 365
+days; 1小时20分钟 is 80 minutes.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ _NUM = r"(?:\d+(?:\.\d+)?|好?[零〇一二两三四五六七八九十百千万�
 _DURATION = (
     r"(?:(?P<special>" + "|".join(sorted(map(re.escape, _SPECIAL), key=len, reverse=True)) + r")"
     r"|(?P<num>" + _NUM + r")(?P<ge>个)?(?P<duo>多)?(?P<ban>半)?个?"
-    r"(?P<unit>分钟|分多钟|秒钟|秒|刻钟|小时|钟头|个钟|钟|天|日|星期|礼拜|周|月|年))"
+    r"(?P<unit>分钟|分多钟|秒钟|秒|刻钟|小时|钟头|个钟|钟|天|日|星期|礼拜|周|月|年)"
+    r"(?:零?(?P<minutes>\d{1,2}|[一二三四五六七八九十]{1,3})分(?:钟)?)?)"  # 1小时20分钟
 )
 _MOD = r"(?:足足|整整|将近|快要|快|差不多|大概|大约|至少|起码|最少|不止|不下|长达|超过|多达|近|有|了|都)"
 _SHORT_MOD = r"(?P<short>不到|不超过|没超过|没到|还不到|才|只|就|仅|仅仅)"
@@ -59,7 +61,12 @@ _WAIT_AFTER = re.compile(
     _DURATION + r"(?:了|都|已经)?(?:才(?:上|到|来|轮到|排到|等到|接通|有人|叫到|看上|办好|办完|办上|处理|回复|"
     r"解决|送到|送来|拿到|出来|出结果|通知|退|修好|联系|打来|回电)|(?:都|已经)?过去了)"
 )
-_WAIT_CHARS = frozenset("等排耗拖延晚耽浪花")
+# Cheap gates: most texts state no duration and no count, and skip the patterns altogether.
+_ANY_DURATION = re.compile(r"[\d一二两三四五六七八九十几半]个?多?半?个?(?:分|秒|刻钟|小时|钟|天|日|星期|礼拜|周|月|年)"
+                           r"|半天|上午|下午|早上|晚上|一宿|半宿|整天")
+_ANY_WAIT_VERB = re.compile("等|排|耗|拖|延误|晚点|耽误|浪费|花了|候|干等")
+_AFTER_CUE = re.compile("才|过去")
+_ANY_COUNT = re.compile(r"(?:[\d二两三四五六七八九十几]|十一)多?(?:次|遍|回|通|趟|份|张|道|步|页|种|样|个)")
 _SHORT_BEFORE = ("才", "只", "就", "仅")
 _NOT_BEFORE = ("没", "不用", "无需", "不必", "不需要", "没有")  # 没等几分钟: no wait at all
 
@@ -80,14 +87,22 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("visits", re.compile(_VISIT_VERB + _FILL + _COUNT + r"(?:趟|次|回|个(?:部门|地方|窗口|网点|营业厅|医院|科室|单位))")),
     ("visits", re.compile(r"(?:跑|去|来)" + _COUNT + r"(?:趟|次|回)")),
     ("visits", re.compile(_COUNT + r"趟")),
-    ("visits", re.compile(r"第" + _COUNT + r"次(?:来|去|跑|上门)")),
     ("forms", re.compile(r"(?:填了?|填写了?|交了?|提交了?|补交了?|准备了?|复印了?|签了?|盖了?|开了?|要)" + _FILL + _COUNT
                          + r"(?:张|份|个|页|种|样|道)(?:表|表格|单|单子|申请|申请表|材料|资料|证明|复印件|证件|章|字|手续|文件)")),
     ("forms", re.compile(r"(?:材料|资料|证明|表格|表|文件|复印件)" + _FILL + r"(?:交了?|填了?|提交了?|准备了?|开了?|补了)"
                          + _COUNT + r"(?:张|份|个|页|种|样|次)")),
     ("forms", re.compile(_COUNT + r"(?:道|个|步)(?:手续|流程|步骤|环节|审批|章)")),
 )
-_COUNT_CHARS = frozenset("次遍回通趟个份张道步页种样")
+_MIN_COUNT = 2
+# A character or word each kind's patterns need; a text without any of them skips those patterns.
+_GATES = {
+    "transfers": ("转", "换", "推"),
+    "contacts": ("打", "拨", "致电", "电话", "联系", "找", "催", "问", "说", "反映", "反馈", "投诉", "咨询", "留言",
+                 "申诉", "沟通", "报修", "call", "约"),
+    "visits": ("趟", "跑", "去", "来", "到", "往返", "折腾", "上门"),
+    "forms": ("表", "单", "材料", "资料", "证明", "章", "字", "手续", "流程", "步骤", "环节", "审批", "文件", "证件",
+              "复印件", "申请"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +126,20 @@ class Quantity:
 
 def _integer(s: str) -> int | None:
     """Chinese numerals without 几: 三, 十五, 二十, 一百二十, 两千."""
+    if not s:
+        return None
     total = 0
     current = 0
+    digit_before = False
     for ch in s:
         if ch in _DIGITS:
+            if digit_before and ch not in "零〇":
+                return None  # 三五七: not a number
             current = _DIGITS[ch]
-        elif ch in _UNITS:
+            digit_before = ch not in "零〇"
+            continue
+        digit_before = False
+        if ch in _UNITS:
             unit = _UNITS[ch]
             total += (current or 1) * unit
             current = 0
@@ -180,29 +203,58 @@ def _duration(m: re.Match[str]) -> tuple[float, bool] | None:
     if m.group("ban"):
         value += 0.5
     unit = m.group("unit")
-    return value * _MINUTES["小时" if unit == "个钟" else unit], approx
+    minutes = value * _MINUTES["小时" if unit == "个钟" else unit]
+    extra = m.group("minutes")
+    if extra and unit in ("小时", "钟头", "个钟", "钟"):
+        parsed_extra = parse_number(extra)
+        if parsed_extra is not None:
+            minutes += parsed_extra[0]
+    return minutes, approx
+
+
+def _windows(spans: list[tuple[int, int]], before: int, after: int, n: int) -> list[tuple[int, int]]:
+    """Merged windows around gate hits, so a pattern runs over a few characters, not the whole text."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        lo, hi = max(0, s - before), min(n, e + after)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def find_waits(text: str) -> list[Quantity]:
     """Waits stated with a duration, in minutes (等了一个多小时 → 90), left to right, not overlapping."""
-    if not any(c in _WAIT_CHARS for c in text) and "才" not in text and "过去" not in text:
+    if _ANY_DURATION.search(text) is None:
         return []
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_WAIT, _WAIT_AFTER):
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            got = _duration(m)
-            if got is None:
-                continue
-            before = text[max(0, s - 3) : s]
-            if before.endswith(_NOT_BEFORE):
-                continue
-            short = bool(m.groupdict().get("short")) or before.endswith(_SHORT_BEFORE)
-            found.append(Quantity("wait", m.group(0), s, e, got[0], got[1], short))
-            taken.append((s, e))
+
+    def add(m: re.Match[str]) -> None:
+        s, e = m.span()
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        got = _duration(m)
+        if got is None:
+            return
+        before = text[max(0, s - 3) : s]
+        if before.endswith(_NOT_BEFORE):
+            return
+        short = bool(m.groupdict().get("short")) or before.endswith(_SHORT_BEFORE)
+        found.append(Quantity("wait", m.group(0), s, e, got[0], got[1], short))
+        taken.append((s, e))
+
+    # 等了…: try the pattern only where a waiting verb starts
+    for v in _ANY_WAIT_VERB.finditer(text):
+        m = _WAIT.match(text, v.start())
+        if m is not None:
+            add(m)
+    # …才上菜, …过去了: only in a window before each 才 / 过去
+    after = [m.span() for m in _AFTER_CUE.finditer(text)]
+    for lo, hi in _windows(after, 16, 8, len(text)):
+        for m in _WAIT_AFTER.finditer(text, lo, hi):
+            add(m)
     found.sort(key=lambda q: q.start)
     return found
 
@@ -210,11 +262,14 @@ def find_waits(text: str) -> list[Quantity]:
 def find_quantities(text: str) -> list[Quantity]:
     """Every stated effort quantity in ``text``: waits, then contacts, visits, transfers and forms."""
     found = find_waits(text)
-    if not any(c in _COUNT_CHARS for c in text):
+    if _ANY_COUNT.search(text) is None:
         return found
     taken = [(q.start, q.end) for q in found]
+    windows = _windows([m.span() for m in _ANY_COUNT.finditer(text)], 14, 12, len(text))
     for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
+        if not any(g in text for g in _GATES[kind]):
+            continue
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -224,8 +279,8 @@ def find_quantities(text: str) -> list[Quantity]:
             value, approx = parsed
             if m.group("duo"):
                 value, approx = _more(value, False), True
-            if value <= 0 or value > 1000:
-                continue
+            if value < _MIN_COUNT or value > 1000:
+                continue  # one contact or visit is not repeat effort (第一次去, 去过一次)
             ambiguous = bool(m.groupdict().get("amb")) and not m.group(0).endswith("趟")
             found.append(Quantity(kind, m.group(0), s, e, float(math.ceil(value - 1e-9)), approx, False, ambiguous))
             taken.append((s, e))

@@ -18,7 +18,9 @@ Quantities of effort come from :mod:`cxtext._effort`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ._effort import Quantity, find_quantities
 from ._lexicon import Lexicon
@@ -34,7 +36,7 @@ from ._signal_types import (
     Signals,
     Trigger,
 )
-from ._types import Clause, mean_opinion
+from ._types import Clause, Match, mean_opinion
 
 __all__ = ["SignalDetector"]
 
@@ -44,51 +46,85 @@ _FILL = "fill"
 _FILLERS = ("会", "再", "要", "用", "是", "得", "必", "想", "敢", "都", "也", "还", "就", "必要", "打算", "准备",
             "觉得", "感到", "感觉", "让人", "令人", "让我", "令我", "需要")
 _MAX_MODIFIERS = 4
-_ATTITUDE = ("态度", "语气", "口气", "脸色")
+_ATTITUDE = re.compile("态度|语气|口气|脸色")
 _INTERPERSONAL_THEMES = frozenset({"respect", "recognition"})
 _CONVENIENCE_THEMES = frozenset({"convenience", "autonomy"})
 _SHALLOW_THEMES = frozenset({"identity", "benefit"})
 _QUESTION = frozenset("？?")
+_start = re.Match.start
+# 一点安全感也没有: a negation right after the word, at the end of its clause
+_POST_NEGATION = ("也没", "都没", "也不", "都不", "全无", "也无")
 
 
 class _Phrases:
-    """Longest-leftmost, non-overlapping phrase lookup over a span of text."""
+    """Longest-leftmost, non-overlapping phrase lookup over a span of text. Payloads are pairs; a phrase
+    whose pair holds nothing (a blocker) is consumed but not reported.
+
+    Candidate positions are those whose first two characters begin some phrase (or whose character is
+    a one-character phrase): one set lookup per position, then longer slices only where it can match.
+    """
 
     def __init__(self, table: dict[str, tuple]) -> None:
         self.table = table
         lengths: dict[str, set[int]] = {}
         for t in table:
-            lengths.setdefault(t[0], set()).add(len(t))
-        self.lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
-        self.first = re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]") if lengths else None
+            if len(t) >= 2:
+                lengths.setdefault(t[:2], set()).add(len(t))
+        self.lengths = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
+        self.single = {t: v for t, v in table.items() if len(t) == 1}
 
-    def scan(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str, tuple]]:
-        if self.first is None:
+    def scan(self, text: str, lo: int, hi: int, cands: list[int] | None = None) -> list[tuple[int, int, str, tuple]]:
+        """Phrases in ``text[lo:hi]``; ``cands`` (candidate positions, a superset) saves the first pass."""
+        lengths, single = self.lengths, self.single
+        if cands is None:
+            cands = [i for i in range(lo, hi) if text[i : i + 2] in lengths or text[i] in single]
+        if not cands:
             return []
         out = []
-        table, lengths = self.table, self.lengths
+        table = self.table
         pos = lo
-        for m in self.first.finditer(text, lo, hi):
-            i = m.start()
+        for i in cands:
             if i < pos:
                 continue
-            for n in lengths[text[i]]:
+            found = None
+            for n in lengths.get(text[i : i + 2], ()):
                 j = i + n
                 if j > hi:
                     continue
                 term = text[i:j]
                 payload = table.get(term)
+                if payload is not None:
+                    found = (j, term, payload)
+                    break
+            if found is None:
+                payload = single.get(text[i])
                 if payload is None:
                     continue
-                if (term[0].isdigit() and i > 0 and text[i - 1].isdigit()) or (
-                    term[-1].isdigit() and j < len(text) and text[j].isdigit()
-                ):
-                    continue  # 12315 inside a longer number
-                if payload:
-                    out.append((i, j, term, payload))
-                pos = j  # a blocker (empty payload) consumes its span too
-                break
+                found = (i + 1, text[i], payload)
+            j, term, payload = found
+            if (term[0].isdigit() and i > 0 and text[i - 1].isdigit()) or (
+                term[-1].isdigit() and j < len(text) and text[j].isdigit()
+            ):
+                continue  # 12315 inside a longer number
+            if payload[0] or payload[1]:
+                out.append((i, j, term, payload))
+            pos = j  # a blocker (empty payload) consumes its span too
         return out
+
+
+@dataclass(slots=True)
+class _Found:
+    """What the phrase scan found, handed from :meth:`SignalDetector.scan` to :meth:`SignalDetector.finish`."""
+
+    clause_emotions: list[tuple[tuple[str, float], ...]]
+    mentions: list[EmotionMention]
+    churn: list[Trigger]
+    escalation: list[Trigger]
+    staff: list[Trigger]
+    cues: list[Trigger]
+    persons: set[int]
+    staff_clauses: set[int]
+    is_question: Callable[[int], bool]
 
 
 class SignalDetector:
@@ -96,8 +132,14 @@ class SignalDetector:
 
     def __init__(self, lexicon: Lexicon, max_evidence: int = 5) -> None:
         self.max_evidence = max_evidence
-        self._emotions = _Phrases(lexicon.emotions)
-        self._signals = _Phrases(lexicon.signals)
+        # One phrase table for both files, scanned once: term -> (emotions or None, trigger types or None);
+        # an empty tuple is a blocker. The longest phrase of either file wins its span.
+        merged: dict[str, tuple] = {}
+        for t, emo in lexicon.emotions.items():
+            merged[t] = (emo, None)
+        for t, types in lexicon.signals.items():
+            merged[t] = (merged.get(t, (None, None))[0], types)
+        self._phrases = _Phrases({t: v for t, v in merged.items()})
         mods: dict[str, object] = dict.fromkeys(lexicon.negators, _NEG)
         for t, mult in lexicon.degree.items():
             mods.setdefault(t, mult)
@@ -105,11 +147,28 @@ class SignalDetector:
             mods.setdefault(t, _FILL)
         self._mods = mods
         self._mod_max = max((len(t) for t in mods), default=1)
+        # a C-level prefilter: a first character followed by a possible second one, or a one-character phrase
+        prefixes, singles = self._phrases.lengths, self._phrases.single
+        esc = lambda cs: "".join(re.escape(c) for c in sorted(cs))  # noqa: E731
+        pattern = []
+        if prefixes:
+            pattern.append(f"[{esc({p[0] for p in prefixes})}](?=[{esc({p[1] for p in prefixes})}])")
+        if singles:
+            pattern.append(f"[{esc(singles)}]")
+        self._first = re.compile("|".join(pattern)) if pattern else None
+        self._attitude: dict[str, bool] = {}  # term -> names an attitude (态度, 语气 …); a cache
+        self._level_cache: dict[tuple, str] = {}  # the level depends only on these; bounded by the lexicon
 
     # ----------------------------------------------------------------------------------------------
 
     def _modifiers(self, text: str, s: int, lo: int) -> tuple[bool, float]:
-        """Whether the phrase at ``s`` is negated, and the degree multiplier before it."""
+        """Whether the phrase at ``s`` is negated, and the degree multiplier before it.
+
+        A phrase opening an A-not-A question (会不会再来, 满不满意) counts as negated: it asks, it does
+        not state.
+        """
+        if text[s] in "不没" and s > lo and s + 1 < len(text) and text[s - 1] == text[s + 1]:
+            return True, 1.0
         negations = 0
         degree = 1.0
         p = s
@@ -130,90 +189,137 @@ class SignalDetector:
             p -= n
         return negations % 2 == 1, degree
 
-    def detect(
-        self, norm: Normalized, results: Sequence[ClauseResult], clauses: Sequence[Clause], label: str
-    ) -> tuple[Signals, list[tuple[tuple[str, float], ...]]]:
-        """The document's :class:`Signals` and, per clause, its emotions as ``((emotion, intensity), …)``."""
+    def scan(self, norm: Normalized, results: Sequence[ClauseResult]) -> _Found:
+        """Phase 1, before the clauses are built: emotions per clause and trigger phrases."""
         text = norm.text
         span = norm.span
+        n = len(results)
+        starts = [r.start for r in results]
+        questions: dict[int, bool] = {}
+
+        def clause_of(pos: int) -> int:
+            i = bisect_right(starts, pos) - 1
+            return i if i >= 0 and pos < results[i].end else -1
+
+        def is_question(i: int) -> bool:
+            q = questions.get(i)
+            if q is None:
+                q = questions[i] = text[results[i].end : results[i].end + 1] in _QUESTION
+            return q
+
+        # One scan of the whole text for emotions and triggers; each phrase belongs to its clause.
+        phrases = self._phrases
+        prefixes, singles = phrases.lengths, phrases.single
+        cands = [] if self._first is None else [
+            i for i in map(_start, self._first.finditer(text)) if text[i : i + 2] in prefixes or text[i] in singles
+        ]
         mentions: list[EmotionMention] = []
-        clause_emotions: list[tuple[tuple[str, float], ...]] = []
+        felt: dict[int, dict[str, float]] = {}
         churn: list[Trigger] = []
         escalation: list[Trigger] = []
         staff: list[Trigger] = []
         cues: list[Trigger] = []
-        skip_spans: list[tuple[int, int]] = []  # questions and expectation clauses: no effort counted there
-        persons: list[bool] = []
-        for r, c in zip(results, clauses, strict=True):
-            lo, hi = r.start, r.end
-            question = text[hi : hi + 1] in _QUESTION
-            prior = r.expectation == "prior"
-            if question or prior:
-                skip_spans.append((lo, hi))
-            felt: dict[str, float] = {}
-            if not prior:
-                for s, e, term, payload in self._emotions.scan(text, lo, hi):
-                    negated, degree = self._modifiers(text, s, lo)
-                    if negated:
-                        continue
-                    os_, oe = span(s, e)
-                    for emotion, intensity in payload:
-                        value = min(1.0, intensity * degree / 3.0)
-                        mentions.append(EmotionMention(emotion, term, os_, oe, value))
-                        felt[emotion] = max(felt.get(emotion, 0.0), value)
-            clause_emotions.append(tuple((k, round(felt[k], 4)) for k in EMOTIONS if k in felt))
-            has_person = False
-            clause_staff = False
-            for s, e, term, types in self._signals.scan(text, lo, hi):
-                if "person" in types:
-                    has_person = True
-                if types == ("person",):
+        persons: set[int] = set()
+        staff_clauses: set[int] = set()
+        for s, e, term, (emo, types) in phrases.scan(text, 0, len(text), cands):
+            i = clause_of(s)
+            if i < 0:
+                continue
+            r = results[i]
+            if types and "person" in types:
+                persons.add(i)
+                if len(types) == 1 and not emo:
                     continue
-                negated, _ = self._modifiers(text, s, lo)
-                if negated or prior:
-                    continue
+            if r.expectation == "prior":
+                continue  # 本以为会很开心, 希望不会投诉: expected, not felt or done
+            negated, degree = self._modifiers(text, s, r.start)
+            if negated:
+                continue
+            if emo and not text.startswith(_POST_NEGATION, e, r.end):
+                os_, oe = span(s, e)
+                slot = felt.setdefault(i, {})
+                for emotion, intensity in emo:
+                    value = min(1.0, intensity * degree / 3.0)
+                    mentions.append(EmotionMention(emotion, term, os_, oe, value))
+                    if value > slot.get(emotion, 0.0):
+                        slot[emotion] = value
+            if types:
                 trig = Trigger(term, *span(s, e))
                 for t in types:
-                    if t == "churn" and not question:
-                        churn.append(trig)
-                    elif t == "escalation" and not question:
-                        escalation.append(trig)
-                    elif t == "staff":
+                    if t == "staff":
                         staff.append(trig)
-                        clause_staff = True
+                        staff_clauses.add(i)
                     elif t == "effort":
                         cues.append(trig)
-            if not clause_staff and not prior:
-                for m in c.matches:
-                    if m.polarity < 0 and m.kind in ("factor", "theme") and (
-                        any(a in m.term for a in _ATTITUDE) or (has_person and m.kind == "theme" and m.id == "respect")
-                    ):
+                    elif t == "churn" and not is_question(i):
+                        churn.append(trig)
+                    elif t == "escalation" and not is_question(i):
+                        escalation.append(trig)
+        clause_emotions: list[tuple[tuple[str, float], ...]] = [()] * n
+        for i, f in felt.items():
+            clause_emotions[i] = tuple((k, round(f[k], 4)) for k in EMOTIONS if k in f)
+        return _Found(clause_emotions, mentions, churn, escalation, staff, cues, persons, staff_clauses, is_question)
+
+    def finish(self, found: _Found, norm: Normalized, results: Sequence[ClauseResult], clauses: Sequence[Clause],
+               label: str) -> Signals:
+        """Phase 2, once the clauses hold their aspect mentions: staff attitude from opinions, levels,
+        effort, and the document's :class:`Signals`."""
+        text = norm.text
+        clause_emotions, mentions = found.clause_emotions, found.mentions
+        staff, persons, staff_clauses = found.staff, found.persons, found.staff_clauses
+        # One pass over the aspect mentions: staff attitude from opinions about 态度 and respect, and levels.
+        levels: list[LevelMention] = []
+        attitude = self._attitude
+        for i, c in enumerate(clauses):
+            if not c.matches:
+                continue
+            check_staff = i not in staff_clauses and results[i].expectation != "prior"
+            person = i in persons
+            group: list[Match] = []
+            for m in c.matches:
+                if m.kind != "factor" and m.kind != "theme":
+                    continue
+                if check_staff and m.polarity < 0:
+                    is_att = attitude.get(m.term)
+                    if is_att is None:
+                        is_att = attitude[m.term] = _ATTITUDE.search(m.term) is not None
+                    if is_att or (person and m.id == "respect" and m.kind == "theme"):
                         staff.append(Trigger(m.term, m.start, m.end))
-                        clause_staff = True
-                        break
-            persons.append(has_person or clause_staff)
+                        staff_clauses.add(i)
+                        check_staff = False
+                if group and (group[0].start != m.start or group[0].end != m.end):
+                    levels.append(self._level(group, person or i in staff_clauses, clause_emotions[i]))
+                    group = []
+                group.append(m)
+            if group:
+                levels.append(self._level(group, person or i in staff_clauses, clause_emotions[i]))
 
-        effort = self._effort(text, norm, skip_spans, label, cues)
-        emotions = self._aggregate(mentions)
-        aspect = _aspect_emotions(results, clauses, clause_emotions)
-        levels = _levels(clauses, clause_emotions, persons)
-        signals = Signals(
-            emotions=emotions,
-            aspect_emotions=aspect,
-            effort=effort,
-            churn=tuple(_unique(churn)),
-            escalation=tuple(_unique(escalation)),
-            staff_attitude=tuple(_unique(staff)),
-            levels=levels,
+        return Signals(
+            emotions=self._aggregate(mentions) if mentions else {},
+            aspect_emotions=_aspect_emotions(results, clauses, clause_emotions) if mentions else {},
+            effort=self._effort(text, norm, results, found.is_question, label, found.cues),
+            churn=_unique(found.churn),
+            escalation=_unique(found.escalation),
+            staff_attitude=_unique(staff),
+            levels=tuple(levels),
         )
-        return signals, clause_emotions
 
-    def _effort(self, text: str, norm: Normalized, skip: list[tuple[int, int]], label: str,
-                cues: list[Trigger]) -> Effort:
-        found: list[Quantity] = [
-            q for q in find_quantities(text)
-            if not any(lo <= q.start < hi for lo, hi in skip) and not (q.ambiguous and label == "pos")
-        ]
+    def _effort(self, text: str, norm: Normalized, results: Sequence[ClauseResult], is_question,  # noqa: ANN001
+                label: str, cues: list[Trigger]) -> Effort:
+        quantities = find_quantities(text)
+        if not quantities and not cues:
+            return Effort()
+        found: list[Quantity] = []
+        for q in quantities:
+            if q.ambiguous and label == "pos":
+                continue
+            i = bisect_right([r.start for r in results], q.start) - 1
+            if i >= 0 and q.start < results[i].end and (results[i].expectation == "prior" or is_question(i)):
+                continue  # 本以为要等一个小时; 要排两个小时吗？
+            found.append(q)
+        return self._effort_of(found, norm, cues)
+
+    def _effort_of(self, found: list[Quantity], norm: Normalized, cues: list[Trigger]) -> Effort:
         if not found and not cues:
             return Effort()
         best: dict[str, float] = {}
@@ -232,9 +338,27 @@ class SignalDetector:
             visits=count("visits"),
             transfers=count("transfers"),
             forms=count("forms"),
-            cues=tuple(_unique(cues)),
+            cues=_unique(cues),
             evidence=tuple(evidence),
         )
+
+    def _level(self, ms: list[Match], person: bool, emotions: tuple[tuple[str, float], ...]) -> LevelMention:
+        """The level of experience of one factor or theme mention (its matches share one term occurrence)."""
+        first = ms[0]
+        term = first.term
+        if len(ms) == 1:
+            factors = (first.id,) if first.kind == "factor" else ()
+            themes = (first.id,) if first.kind == "theme" else ()
+            pol = first.polarity
+        else:
+            factors = tuple(m.id for m in ms if m.kind == "factor")
+            themes = tuple(m.id for m in ms if m.kind == "theme")
+            pol = mean_opinion([m.polarity for m in ms])
+        key = (term, factors, themes, person, bool(emotions) and any(e != "trust" for e, _ in emotions))
+        level = self._level_cache.get(key)
+        if level is None:
+            level = self._level_cache[key] = _level_of(*key)
+        return LevelMention(term, first.start, first.end, level, factors, themes, pol)
 
     def _aggregate(self, mentions: list[EmotionMention]) -> dict[str, EmotionScore]:
         by: dict[str, list[EmotionMention]] = {}
@@ -251,18 +375,26 @@ class SignalDetector:
         return out
 
 
-def _unique(triggers: list[Trigger]) -> list[Trigger]:
+def _unique(triggers: list[Trigger]) -> tuple[Trigger, ...]:
+    if len(triggers) < 2:
+        return tuple(triggers)
     seen: set[tuple[int, int]] = set()
     out = []
     for t in triggers:
         if (t.start, t.end) not in seen:
             seen.add((t.start, t.end))
             out.append(t)
-    return out
+    return tuple(out)
 
 
 def _aspect_ids(c: Clause) -> list[tuple[str, str]]:
-    return list(dict.fromkeys((m.kind, m.id) for m in c.matches if m.kind in ("factor", "theme")))
+    out: list[tuple[str, str]] = []
+    for m in c.matches:
+        if m.kind == "factor" or m.kind == "theme":
+            key = (m.kind, m.id)
+            if key not in out:
+                out.append(key)
+    return out
 
 
 def _aspect_emotions(results: Sequence[ClauseResult], clauses: Sequence[Clause],
@@ -288,29 +420,14 @@ def _aspect_emotions(results: Sequence[ClauseResult], clauses: Sequence[Clause],
     return out
 
 
-def _levels(clauses: Sequence[Clause], felt: list[tuple[tuple[str, float], ...]],
-            persons: list[bool]) -> tuple[LevelMention, ...]:
-    """The level of experience of each factor or theme mention (one per term occurrence)."""
-    out: list[LevelMention] = []
-    for c, emotions, person in zip(clauses, felt, persons, strict=True):
-        groups: dict[tuple[int, int, str], list] = {}
-        for m in c.matches:
-            if m.kind in ("factor", "theme"):
-                groups.setdefault((m.start, m.end, m.term), []).append(m)
-        if not groups:
-            continue
-        emotional = any(e != "trust" for e, _ in emotions)
-        for (s, e, term), ms in groups.items():
-            factors = tuple(m.id for m in ms if m.kind == "factor")
-            themes = tuple(m.id for m in ms if m.kind == "theme")
-            tset = set(themes)
-            if tset & _INTERPERSONAL_THEMES or any(a in term for a in _ATTITUDE) or (person and "service" in factors):
-                level = "emotional_interpersonal"
-            elif "convenience" in factors or tset & _CONVENIENCE_THEMES:
-                level = "convenience"
-            elif tset & _SHALLOW_THEMES or "brand" in factors or emotional:
-                level = "emotional_shallow"
-            else:
-                level = "functional"
-            out.append(LevelMention(term, s, e, level, factors, themes, mean_opinion([m.polarity for m in ms])))
-    return tuple(out)
+def _level_of(term: str, factors: tuple[str, ...], themes: tuple[str, ...], person: bool, emotional: bool) -> str:
+    """Interpersonal (people: respect, recognition, attitude, staff named) before convenience (convenience,
+    autonomy) before shallow emotional (identity, benefit, brand, or an emotion felt in the clause) before
+    functional (everything else: product, price, choice, knowledge, trust, commitment …)."""
+    if _ATTITUDE.search(term) or (person and "service" in factors) or _INTERPERSONAL_THEMES.intersection(themes):
+        return "emotional_interpersonal"
+    if "convenience" in factors or _CONVENIENCE_THEMES.intersection(themes):
+        return "convenience"
+    if _SHALLOW_THEMES.intersection(themes) or "brand" in factors or emotional:
+        return "emotional_shallow"
+    return "functional"
