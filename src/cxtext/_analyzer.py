@@ -143,7 +143,8 @@ class Analyzer:
 
         The result has one row per input row in the same order and index. Columns: ``status``,
         ``sentiment_label``, ``sentiment_score``, ``factor.<id>`` and ``theme.<id>`` (polarity, NaN when
-        not mentioned), ``touchpoints``, ``stages`` (ids joined with ``;``).
+        not mentioned), ``touchpoints``, ``stages`` (ids joined with ``;``), then the signal columns
+        (``emotion``, ``emotion.<id>``, ``effort.*``, ``churn``, ``escalation``, ``staff_attitude``, ``levels``).
         """
         import pandas as pd
 

@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 
-__all__ = ["Quantity", "EFFORT_KINDS", "find_quantities", "find_waits", "parse_number"]
+__all__ = ["Quantity", "EFFORT_KINDS", "find_quantities", "find_waits", "find_counts", "parse_number"]
 
 EFFORT_KINDS = ("wait", "contacts", "visits", "transfers", "forms")
 
@@ -96,12 +96,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _MIN_COUNT = 2
 # A character or word each kind's patterns need; a text without any of them skips those patterns.
 _GATES = {
-    "transfers": ("转", "换", "推"),
-    "contacts": ("打", "拨", "致电", "电话", "联系", "找", "催", "问", "说", "反映", "反馈", "投诉", "咨询", "留言",
-                 "申诉", "沟通", "报修", "call", "约"),
-    "visits": ("趟", "跑", "去", "来", "到", "往返", "折腾", "上门"),
-    "forms": ("表", "单", "材料", "资料", "证明", "章", "字", "手续", "流程", "步骤", "环节", "审批", "文件", "证件",
-              "复印件", "申请"),
+    "transfers": re.compile("转|换|推"),
+    "contacts": re.compile("打|拨|致电|电话|联系|找|催|问|说|反映|反馈|投诉|咨询|留言|申诉|沟通|报修|call|约"),
+    "visits": re.compile("趟|跑|去|来|到|往返|折腾|上门"),
+    "forms": re.compile("表|单|材料|资料|证明|章|字|手续|流程|步骤|环节|审批|文件|证件|复印件|申请"),
 }
 
 
@@ -262,12 +260,19 @@ def find_waits(text: str) -> list[Quantity]:
 def find_quantities(text: str) -> list[Quantity]:
     """Every stated effort quantity in ``text``: waits, then contacts, visits, transfers and forms."""
     found = find_waits(text)
-    if _ANY_COUNT.search(text) is None:
-        return found
-    taken = [(q.start, q.end) for q in found]
-    windows = _windows([m.span() for m in _ANY_COUNT.finditer(text)], 14, 12, len(text))
+    return sorted(found + find_counts(text, [(q.start, q.end) for q in found]), key=lambda q: q.start)
+
+
+def find_counts(text: str, taken: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Contacts, visits, transfers and forms stated with a number of 2 or more; ``taken`` spans are skipped."""
+    spans = [m.span() for m in _ANY_COUNT.finditer(text)]
+    if not spans:
+        return []
+    found: list[Quantity] = []
+    taken = list(taken or ())
+    windows = _windows(spans, 14, 12, len(text))
     for kind, pattern in _PATTERNS:
-        if not any(g in text for g in _GATES[kind]):
+        if _GATES[kind].search(text) is None:
             continue
         for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             s, e = m.span()
@@ -284,5 +289,4 @@ def find_quantities(text: str) -> list[Quantity]:
             ambiguous = bool(m.groupdict().get("amb")) and not m.group(0).endswith("趟")
             found.append(Quantity(kind, m.group(0), s, e, float(math.ceil(value - 1e-9)), approx, False, ambiguous))
             taken.append((s, e))
-    found.sort(key=lambda q: q.start)
     return found

@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ._effort import Quantity, find_quantities
+from ._effort import Quantity, find_counts, find_waits
 from ._lexicon import Lexicon
 from ._normalize import Normalized
-from ._rules import ClauseResult
+from ._rules import _SHORT_WAIT_TERM, _WAIT_TERM, ClauseResult
 from ._signal_types import (
     EMOTIONS,
     Effort,
@@ -51,6 +51,7 @@ _INTERPERSONAL_THEMES = frozenset({"respect", "recognition"})
 _CONVENIENCE_THEMES = frozenset({"convenience", "autonomy"})
 _SHALLOW_THEMES = frozenset({"identity", "benefit"})
 _QUESTION = frozenset("？?")
+_NO_EFFORT = Effort()  # immutable, so one instance serves every document without effort
 _start = re.Match.start
 # 一点安全感也没有: a negation right after the word, at the end of its clause
 _POST_NEGATION = ("也没", "都没", "也不", "都不", "全无", "也无")
@@ -147,6 +148,7 @@ class SignalDetector:
             mods.setdefault(t, _FILL)
         self._mods = mods
         self._mod_max = max((len(t) for t in mods), default=1)
+        self._mod_last = frozenset(t[-1] for t in mods)
         # a C-level prefilter: a first character followed by a possible second one, or a one-character phrase
         prefixes, singles = self._phrases.lengths, self._phrases.single
         esc = lambda cs: "".join(re.escape(c) for c in sorted(cs))  # noqa: E731
@@ -156,8 +158,7 @@ class SignalDetector:
         if singles:
             pattern.append(f"[{esc(singles)}]")
         self._first = re.compile("|".join(pattern)) if pattern else None
-        self._attitude: dict[str, bool] = {}  # term -> names an attitude (态度, 语气 …); a cache
-        self._level_cache: dict[tuple, str] = {}  # the level depends only on these; bounded by the lexicon
+        self._term_info: dict[str, tuple] = {}  # term -> what levels and staff attitude need; a cache
 
     # ----------------------------------------------------------------------------------------------
 
@@ -173,7 +174,10 @@ class SignalDetector:
         degree = 1.0
         p = s
         mods = self._mods
+        last = self._mod_last
         for _ in range(_MAX_MODIFIERS):
+            if p <= lo or text[p - 1] not in last:
+                break  # most phrases: nothing before them that could modify them
             kind = None
             n = 0
             for n in range(min(self._mod_max, p - lo), 0, -1):
@@ -267,61 +271,89 @@ class SignalDetector:
         text = norm.text
         clause_emotions, mentions = found.clause_emotions, found.mentions
         staff, persons, staff_clauses = found.staff, found.persons, found.staff_clauses
-        # One pass over the aspect mentions: staff attitude from opinions about 态度 and respect, and levels.
+        # One pass over the aspect mentions, hit by hit (a hit is one term occurrence; its matches are
+        # consecutive in the clause): staff attitude from opinions about 态度 and respect, and levels.
         levels: list[LevelMention] = []
-        attitude = self._attitude
+        waits: list[int] = []  # clauses where the clause rules found a stated wait
+        term_info = self._term_info
         for i, c in enumerate(clauses):
-            if not c.matches:
+            ms = c.matches
+            if not ms:
                 continue
             check_staff = i not in staff_clauses and results[i].expectation != "prior"
             person = i in persons
-            group: list[Match] = []
-            for m in c.matches:
-                if m.kind != "factor" and m.kind != "theme":
+            emotional = any(e != "trust" for e, _ in clause_emotions[i])
+            k = 0
+            for h in results[i].hits:
+                hinfo = h.info
+                aspects = hinfo.aspects
+                if not aspects:
                     continue
-                if check_staff and m.polarity < 0:
-                    is_att = attitude.get(m.term)
-                    if is_att is None:
-                        is_att = attitude[m.term] = _ATTITUDE.search(m.term) is not None
-                    if is_att or (person and m.id == "respect" and m.kind == "theme"):
-                        staff.append(Trigger(m.term, m.start, m.end))
-                        staff_clauses.add(i)
-                        check_staff = False
-                if group and (group[0].start != m.start or group[0].end != m.end):
-                    levels.append(self._level(group, person or i in staff_clauses, clause_emotions[i]))
-                    group = []
-                group.append(m)
-            if group:
-                levels.append(self._level(group, person or i in staff_clauses, clause_emotions[i]))
+                group = ms[k : k + len(aspects)]
+                k += len(aspects)
+                if (hinfo is _WAIT_TERM or hinfo is _SHORT_WAIT_TERM) and (not waits or waits[-1] != i):
+                    waits.append(i)
+                info = term_info.get(h.term)
+                if info is None:
+                    info = term_info[h.term] = _term_info(h.term, aspects)
+                factors, themes, static, attitude, respect = info
+                if not factors and not themes:
+                    continue
+                pols = [m.polarity for m in group if m.kind == "factor" or m.kind == "theme"]
+                if check_staff and (
+                    (attitude and min(pols) < 0)
+                    or (respect and person and any(m.id == "respect" and m.kind == "theme" and m.polarity < 0 for m in group))
+                ):
+                    first = group[0]
+                    staff.append(Trigger(first.term, first.start, first.end))
+                    staff_clauses.add(i)
+                    check_staff = False
+                if static == "emotional_interpersonal" or ((person or i in staff_clauses) and "service" in factors):
+                    level = "emotional_interpersonal"
+                elif static is not None:
+                    level = static
+                else:
+                    level = "emotional_shallow" if emotional else "functional"
+                first = group[0]
+                pol = pols[0] if len(pols) == 1 else mean_opinion(pols)
+                levels.append(LevelMention(first.term, first.start, first.end, level, factors, themes, pol))
 
         return Signals(
             emotions=self._aggregate(mentions) if mentions else {},
             aspect_emotions=_aspect_emotions(results, clauses, clause_emotions) if mentions else {},
-            effort=self._effort(text, norm, results, found.is_question, label, found.cues),
+            effort=self._effort(text, norm, results, waits, found.is_question, label, found.cues),
             churn=_unique(found.churn),
             escalation=_unique(found.escalation),
             staff_attitude=_unique(staff),
             levels=tuple(levels),
         )
 
-    def _effort(self, text: str, norm: Normalized, results: Sequence[ClauseResult], is_question,  # noqa: ANN001
-                label: str, cues: list[Trigger]) -> Effort:
-        quantities = find_quantities(text)
-        if not quantities and not cues:
-            return Effort()
+    def _effort(self, text: str, norm: Normalized, results: Sequence[ClauseResult], waits: list[int],
+                is_question, label: str, cues: list[Trigger]) -> Effort:  # noqa: ANN001
+        # Waits: the clause rules already found them (a wait is a convenience opinion); read the
+        # minutes again only in those clauses. Counts: the whole text, behind a cheap gate.
         found: list[Quantity] = []
-        for q in quantities:
+        for i in waits:
+            r = results[i]
+            if r.expectation == "prior" or is_question(i):
+                continue  # 本以为要等一个小时; 要排两个小时吗？
+            for q in find_waits(text[r.start : r.end]):
+                found.append(replace(q, start=q.start + r.start, end=q.end + r.start))
+        counts = find_counts(text, [(q.start, q.end) for q in found])
+        if not found and not counts and not cues:
+            return _NO_EFFORT
+        for q in counts:
             if q.ambiguous and label == "pos":
                 continue
             i = bisect_right([r.start for r in results], q.start) - 1
             if i >= 0 and q.start < results[i].end and (results[i].expectation == "prior" or is_question(i)):
-                continue  # 本以为要等一个小时; 要排两个小时吗？
+                continue
             found.append(q)
         return self._effort_of(found, norm, cues)
 
     def _effort_of(self, found: list[Quantity], norm: Normalized, cues: list[Trigger]) -> Effort:
         if not found and not cues:
-            return Effort()
+            return _NO_EFFORT
         best: dict[str, float] = {}
         evidence = []
         for q in found:
@@ -341,24 +373,6 @@ class SignalDetector:
             cues=_unique(cues),
             evidence=tuple(evidence),
         )
-
-    def _level(self, ms: list[Match], person: bool, emotions: tuple[tuple[str, float], ...]) -> LevelMention:
-        """The level of experience of one factor or theme mention (its matches share one term occurrence)."""
-        first = ms[0]
-        term = first.term
-        if len(ms) == 1:
-            factors = (first.id,) if first.kind == "factor" else ()
-            themes = (first.id,) if first.kind == "theme" else ()
-            pol = first.polarity
-        else:
-            factors = tuple(m.id for m in ms if m.kind == "factor")
-            themes = tuple(m.id for m in ms if m.kind == "theme")
-            pol = mean_opinion([m.polarity for m in ms])
-        key = (term, factors, themes, person, bool(emotions) and any(e != "trust" for e, _ in emotions))
-        level = self._level_cache.get(key)
-        if level is None:
-            level = self._level_cache[key] = _level_of(*key)
-        return LevelMention(term, first.start, first.end, level, factors, themes, pol)
 
     def _aggregate(self, mentions: list[EmotionMention]) -> dict[str, EmotionScore]:
         by: dict[str, list[EmotionMention]] = {}
@@ -420,14 +434,23 @@ def _aspect_emotions(results: Sequence[ClauseResult], clauses: Sequence[Clause],
     return out
 
 
-def _level_of(term: str, factors: tuple[str, ...], themes: tuple[str, ...], person: bool, emotional: bool) -> str:
-    """Interpersonal (people: respect, recognition, attitude, staff named) before convenience (convenience,
-    autonomy) before shallow emotional (identity, benefit, brand, or an emotion felt in the clause) before
-    functional (everything else: product, price, choice, knowledge, trust, commitment …)."""
-    if _ATTITUDE.search(term) or (person and "service" in factors) or _INTERPERSONAL_THEMES.intersection(themes):
-        return "emotional_interpersonal"
-    if "convenience" in factors or _CONVENIENCE_THEMES.intersection(themes):
-        return "convenience"
-    if _SHALLOW_THEMES.intersection(themes) or "brand" in factors or emotional:
-        return "emotional_shallow"
-    return "functional"
+def _term_info(term: str, aspects: tuple) -> tuple:
+    """What a term's own aspects say about its level: ``(factors, themes, level or None, attitude, respect)``.
+
+    Levels, in order: interpersonal (people: respect, recognition, attitude - or, decided per clause,
+    the service of a named staff member), convenience (the convenience factor or theme, autonomy),
+    shallow emotional (identity, benefit, brand - or, per clause, an emotion felt), functional (the rest:
+    product, price, choice, knowledge, trust, commitment …). ``None`` leaves the decision to the clause.
+    """
+    factors = tuple(i for k, i, _ in aspects if k == "factor")
+    themes = tuple(i for k, i, _ in aspects if k == "theme")
+    attitude = _ATTITUDE.search(term) is not None
+    if attitude or _INTERPERSONAL_THEMES.intersection(themes):
+        level = "emotional_interpersonal"
+    elif "convenience" in factors or _CONVENIENCE_THEMES.intersection(themes):
+        level = "convenience"
+    elif _SHALLOW_THEMES.intersection(themes) or "brand" in factors:
+        level = "emotional_shallow"
+    else:
+        level = None
+    return factors, themes, level, attitude, "respect" in themes
