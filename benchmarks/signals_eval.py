@@ -54,7 +54,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = [json.loads(line) for line in Path(args.data).read_text(encoding="utf-8").splitlines() if line.strip()]
     an = Analyzer()
-    counts: dict[str, list[int]] = {}
+    names = ([f"emotion {e}" for e in EMOTIONS] + ["emotion (micro)", "any emotion"]
+             + [f"effort {q}" for q in QUANTITIES] + ["effort (micro)"] + list(FLAGS))
+    counts: dict[str, list[int]] = {n: [0, 0, 0] for n in names}
     errors: list[str] = []
 
     def add(name: str, tp: int, fp: int, fn: int) -> None:
