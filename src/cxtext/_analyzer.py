@@ -226,7 +226,7 @@ class Analyzer:
         # Pass 2: build the results with offsets mapped back to the original text.
         clauses: list[Clause] = []
         by_kind: dict[str, dict[str, list[Match]]] = {"factor": {}, "theme": {}, "touchpoint": {}, "stage": {}}
-        for k, c in enumerate(results):
+        for ci, c in enumerate(results):
             clause_pol = squash(c.score) if c.opinions else 0.0
             taken = {k for h in c.hits for k in h.attached}
             # 本以为很好吃: a clause stating an expectation says nothing about the experience itself,
@@ -253,7 +253,7 @@ class Analyzer:
                     by_kind[kind].setdefault(id_, []).append(m)
             s, e = norm.span(c.start, c.end)
             clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation,
-                                  emotions[k] if emotions else ()))
+                                  emotions[ci] if emotions else ()))
         factors = self._aggregate(by_kind["factor"], self._factor_ids)
         themes = self._aggregate(by_kind["theme"], self._theme_ids)
         touch = tuple(_first_per_id(by_kind["touchpoint"], self.lexicon_.ids("touchpoint")))
