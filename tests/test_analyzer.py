@@ -125,7 +125,10 @@ def test_odd_values_get_a_status_not_an_exception(analyzer, value, status):
 
 def test_to_dict_schema_is_stable_and_json(analyzer):
     d = analyzer.analyze("菜很好吃，但是排队太久了", id="r1").to_dict()
-    assert list(d) == ["id", "text", "status", "sentiment", "factors", "themes", "touchpoints", "stages", "clauses"]
+    # the original keys keep their names and order; signals add keys after them, never rename
+    assert list(d)[:9] == ["id", "text", "status", "sentiment", "factors", "themes", "touchpoints", "stages", "clauses"]
+    assert list(d)[9:] == ["emotion", "emotions", "aspect_emotions", "effort", "churn", "escalation",
+                           "staff_attitude", "levels"]
     assert set(d["sentiment"]) == {"label", "score"}
     for agg in d["factors"].values():
         assert set(agg) == {"polarity", "mentions", "evidence"}

@@ -32,6 +32,9 @@ EXPECTED = {
     "MissingDependencyError",
     "Transcript",
     "QAAnalyzer",
+    "Signals",
+    "SignalSummary",
+    "summarize_signals",
     "__version__",
 }
 

@@ -38,6 +38,9 @@ __all__ = [
     "MissingDependencyError",
     "Transcript",
     "QAAnalyzer",
+    "Signals",
+    "SignalSummary",
+    "summarize_signals",
     "__version__",
 ]
 
@@ -66,6 +69,9 @@ _LAZY = {
     "MissingDependencyError": "._errors",
     "Transcript": "._transcript",
     "QAAnalyzer": "._qa",
+    "Signals": "._signal_types",
+    "SignalSummary": "._signal_summary",
+    "summarize_signals": "._signal_summary",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -86,6 +92,8 @@ if TYPE_CHECKING:
     from ._lexicon import Lexicon, load_lexicon
     from ._qa import QAAnalyzer
     from ._transcript import Transcript
+    from ._signal_summary import SignalSummary, summarize_signals
+    from ._signal_types import Signals
     from ._types import AspectScore, Clause, Document, Match, Status
 
 

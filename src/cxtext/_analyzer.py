@@ -16,6 +16,7 @@ from ._lexicon import Lexicon, load_lexicon
 from ._normalize import Normalized, normalize
 from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
 from ._segment import Segmenter
+from ._signals import SignalDetector
 from ._types import AspectScore, Clause, Document, Match, Status, mean_opinion
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Analyzer:
         self._segmenter = Segmenter(self._index.terms)
         self._factor_ids = self.lexicon_.ids("factor")
         self._theme_ids = self.lexicon_.ids("theme")
+        self._detector = SignalDetector(self.lexicon_, self.max_evidence)
         self._model_lock = threading.Lock()
         self._model: SentimentModel | None = None
         self._method: str | None = None
@@ -143,7 +145,8 @@ class Analyzer:
 
         The result has one row per input row in the same order and index. Columns: ``status``,
         ``sentiment_label``, ``sentiment_score``, ``factor.<id>`` and ``theme.<id>`` (polarity, NaN when
-        not mentioned), ``touchpoints``, ``stages`` (ids joined with ``;``).
+        not mentioned), ``touchpoints``, ``stages`` (ids joined with ``;``), then the signal columns
+        (``emotion``, ``emotion.<id>``, ``effort.*``, ``churn``, ``escalation``, ``staff_attitude``, ``levels``).
         """
         import pandas as pd
 
@@ -185,7 +188,9 @@ class Analyzer:
             score = model.score(norm.text, tokens, results, opinions)
         label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
-        clauses, factors, themes, touchpoints, stages = self._collect(results, norm)
+        found = self._detector.scan(norm, results)
+        clauses, factors, themes, touchpoints, stages = self._collect(results, norm, found.clause_emotions)
+        signals = self._detector.finish(found, norm, results, clauses, label)
         return Document(
             id=id,
             text=text,
@@ -197,9 +202,10 @@ class Analyzer:
             touchpoints=touchpoints,
             stages=stages,
             clauses=clauses,
+            signals=signals,
         )
 
-    def _collect(self, results: list[ClauseResult], norm: Normalized):  # noqa: ANN202
+    def _collect(self, results: list[ClauseResult], norm: Normalized, emotions: list | None = None):  # noqa: ANN202
         # Pass 1: attach opinions to aspects. "菜，很好吃": an opinion clause with no aspect of its own
         # speaks of the aspects of the clause before it when that clause had no opinion.
         pending: list[ClauseResult] = []
@@ -240,7 +246,7 @@ class Analyzer:
         # Pass 2: build the results with offsets mapped back to the original text.
         clauses: list[Clause] = []
         by_kind: dict[str, dict[str, list[Match]]] = {"factor": {}, "theme": {}, "touchpoint": {}, "stage": {}}
-        for c in results:
+        for ci, c in enumerate(results):
             clause_pol = squash(c.score) if c.opinions else 0.0
             taken = {k for h in c.hits for k in h.attached}
             # 本以为很好吃: a clause stating an expectation says nothing about the experience itself,
@@ -266,7 +272,8 @@ class Analyzer:
                     matches.append(m)
                     by_kind[kind].setdefault(id_, []).append(m)
             s, e = norm.span(c.start, c.end)
-            clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation))
+            clauses.append(Clause(s, e, clause_pol, c.weight, tuple(matches), c.expectation,
+                                  emotions[ci] if emotions else ()))
         factors = self._aggregate(by_kind["factor"], self._factor_ids)
         themes = self._aggregate(by_kind["theme"], self._theme_ids)
         touch = tuple(_first_per_id(by_kind["touchpoint"], self.lexicon_.ids("touchpoint")))

@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "._cmd_qa",
     "._cmd_lexicon",
     "._cmd_train",
+    "._cmd_signals",
 )
 
 

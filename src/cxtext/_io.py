@@ -438,8 +438,9 @@ class ResultWriter:
     def _schema(self, pa: Any) -> Any:
         fields = []
         for c in self.columns:
-            numeric = c == "sentiment_score" or c.startswith(("factor.", "theme."))
-            fields.append(pa.field(c, pa.float64() if numeric else pa.string()))
+            numeric = c == "sentiment_score" or c.startswith(("factor.", "theme.", "emotion.", "effort."))
+            kind = pa.bool_() if c == "effort.high" else pa.float64() if numeric else pa.string()
+            fields.append(pa.field(c, kind))
         return pa.schema(fields)
 
     def close(self) -> None:

@@ -23,10 +23,14 @@ from typing import Any
 from ._errors import LexiconError
 from ._normalize import normalize_term
 from ._resources import industry_dir, lexicon_dir
+from ._signal_types import EMOTIONS
 
-__all__ = ["Lexicon", "CatalogEntry", "load_lexicon", "ASPECT_KINDS", "FILES"]
+__all__ = ["Lexicon", "CatalogEntry", "load_lexicon", "ASPECT_KINDS", "FILES", "EMOTIONS", "SIGNAL_TYPES"]
 
 ASPECT_KINDS = ("factor", "theme", "touchpoint", "stage")
+# Trigger types of lexicons/signals.tsv; "none" (in both files) marks a phrase that blocks a shorter one.
+SIGNAL_TYPES = ("churn", "escalation", "staff", "effort", "person")
+_NONE = "none"
 
 # file name -> (required columns, optional columns)
 FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -40,12 +44,16 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "degree.tsv": (("term", "multiplier"), ()),
     "contrast.tsv": (("term", "role"), ()),
     "expectation.tsv": (("term", "type"), ()),
+    "emotions.tsv": (("term", "emotion"), ("intensity",)),
+    "signals.tsv": (("term", "type"), ()),
 }
 _ASPECT_FILES = {"factors.tsv": "factor", "themes.tsv": "theme", "touchpoints.tsv": "touchpoint", "stages.tsv": "stage"}
 _ROLES = ("but", "although")
 _EXPECTATION_TYPES = ("prior", "compare", "surprise")
 _WEIGHT_RANGE = (-2.0, 2.0)
 _MULTIPLIER_RANGE = (0.0, 5.0)
+_INTENSITY_RANGE = (1.0, 3.0)
+_DEFAULT_INTENSITY = 2.0
 _REMOVE = "-"
 
 
@@ -73,6 +81,10 @@ class Lexicon:
     degree: dict[str, float]
     contrast: dict[str, str]
     expectation: dict[str, str]
+    # term -> ((emotion, intensity 1..3), ...); an empty tuple blocks shorter matches (emotion "none")
+    emotions: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    # term -> (type, ...) of SIGNAL_TYPES; an empty tuple blocks shorter matches (type "none")
+    signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -185,6 +197,8 @@ class _Builder:
         self.degree: dict[str, float] = {}
         self.contrast: dict[str, str] = {}
         self.expectation: dict[str, str] = {}
+        self.emotions: dict[str, dict[str, float]] = {}
+        self.signals: dict[str, dict[str, None]] = {}
         self.warnings: list[str] = []
         self.sources: list[str] = []
         self.digest = hashlib.sha256()
@@ -278,6 +292,36 @@ class _Builder:
     def _expectation(self, path: Traversable, label: str, name: str) -> None:
         self._simple(path, label, name, self.expectation, self._choice(_EXPECTATION_TYPES, "type"))
 
+    def _tagged(self, path: Traversable, label: str, name: str, target: dict[str, dict[str, Any]],
+                allowed: tuple[str, ...], what: str, value) -> None:  # noqa: ANN001
+        """Files whose term may carry several tags (an emotion, a trigger type) or ``none``."""
+        seen: dict[tuple[str, str], int] = {}
+        for lineno, cells in _rows(path, label, name, self.warnings):
+            term, tag = normalize_term(cells[0]), cells[1]
+            if tag == _REMOVE:
+                target.pop(term, None)
+                continue
+            if tag != _NONE and tag not in allowed:
+                raise LexiconError(f"{label}:{lineno}: {what} {tag!r} is not allowed; allowed: {', '.join(allowed)}, {_NONE}")
+            if (term, tag) in seen:
+                self.warnings.append(f"{label}:{lineno}: duplicate term {term!r} for {tag!r} (first at line {seen[term, tag]}); the later line wins")
+            seen[term, tag] = lineno
+            entry = target.setdefault(term, {})
+            if tag == _NONE:
+                entry.clear()  # a blocker: the phrase is known and expresses nothing
+            else:
+                entry[tag] = value(cells, label, lineno)
+
+    def _emotions(self, path: Traversable, label: str, name: str) -> None:
+        def intensity(cells: list[str], lb: str, ln: int) -> float:
+            v = _number(cells[2] if len(cells) > 2 else "", lb, ln, "intensity", *_INTENSITY_RANGE, blank=True)
+            return _DEFAULT_INTENSITY if v is None else v
+
+        self._tagged(path, label, name, self.emotions, EMOTIONS, "emotion", intensity)
+
+    def _signals(self, path: Traversable, label: str, name: str) -> None:
+        self._tagged(path, label, name, self.signals, SIGNAL_TYPES, "type", lambda *_: None)
+
     def _negators(self, path: Traversable, label: str, name: str) -> None:
         for lineno, cells in _rows(path, label, name, self.warnings):
             term = normalize_term(cells[0])
@@ -296,6 +340,8 @@ class _Builder:
             degree=self.degree,
             contrast=self.contrast,
             expectation=self.expectation,
+            emotions={t: tuple(e.items()) for t, e in self.emotions.items()},
+            signals={t: tuple(e) for t, e in self.signals.items()},
             sources=tuple(self.sources),
             fingerprint=self.digest.hexdigest()[:16],
             warnings=tuple(self.warnings),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from dataclasses import dataclass, field
 
+from ._effort import find_waits
 from ._lexicon import Lexicon
 
 __all__ = ["TermIndex", "ClauseResult", "analyse_tokens", "attach", "squash"]
@@ -245,32 +245,32 @@ def attach(hits: list[Hit], kind: str) -> bool:
     return True
 
 
-# Waiting that the customer reports with a duration: 等了五天, 排队排了一个多小时, 等待40分钟.
-_WAIT = re.compile(
-    r"(?:等了|等待了?|排队排了|排了|排队|干等了?|耗了)(?:足足|整整|将近|快|差不多|大概|至少|近)?"
-    r"(?:\d+|[一二两三四五六七八九十半几好]{1,3})(?:个)?(?:多)?(?:个)?(?:分钟|小时|钟头|天|星期|礼拜|周|月)"
-)
+# Waiting that the customer reports with a duration (等了五天, 排队排了一个多小时, 一个小时才上菜) is a
+# negative convenience opinion; cxtext._effort reads the duration, so effort figures and opinions agree.
 _WAIT_TERM = Term(weight=-1.0, aspects=(("factor", "convenience", None), ("theme", "convenience", None)),
                   negator=False, degree=None, contrast=None, expectation=None)
+# A wait the customer calls short (不到十分钟, 只等了五分钟) or under _SHORT_WAIT minutes: a mention, no opinion.
+_SHORT_WAIT_TERM = Term(weight=None, aspects=_WAIT_TERM.aspects, negator=False, degree=None, contrast=None,
+                        expectation=None)
+_SHORT_WAIT = 10.0  # minutes
 
 
 def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit]) -> None:
     """Add a negative convenience opinion for each reported wait (issue of effort, not of words)."""
     base = tokens[i][1]
     text = "".join(t for t, _, _ in tokens[i:j])
-    if "等" not in text and "排" not in text and "耗" not in text:
+    waits = find_waits(text)
+    if not waits:
         return
-    added = False
-    for m in _WAIT.finditer(text):
-        s, e = base + m.start(), base + m.end()
+    for w in waits:
+        s, e = base + w.start, base + w.end
         # the wait replaces lexicon hits inside it (等, 排队) so nothing is counted twice
         hits[:] = [h for h in hits if h.end <= s or h.start >= e]
-        hits.append(Hit(m.group(0), _WAIT_TERM, s, e, 0))
-        added = True
-    if added:
-        hits.sort(key=lambda h: h.start)
-        for n, h in enumerate(hits):
-            h.pos = n
+        term = _SHORT_WAIT_TERM if w.short or w.value < _SHORT_WAIT else _WAIT_TERM
+        hits.append(Hit(w.term, term, s, e, 0))
+    hits.sort(key=lambda h: h.start)
+    for n, h in enumerate(hits):
+        h.pos = n
 
 
 def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[tuple[int, int, str | None, int]]:

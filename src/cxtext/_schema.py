@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._signal_types import SIGNAL_COLUMNS
 from ._types import Document
 
 __all__ = ["flat_columns", "flatten", "record", "PASSTHROUGH", "neutralise_formula"]
@@ -23,6 +24,7 @@ def flat_columns(factor_ids: Sequence[str], theme_ids: Sequence[str]) -> list[st
         + [f"factor.{i}" for i in factor_ids]
         + [f"theme.{i}" for i in theme_ids]
         + ["touchpoints", "stages"]
+        + list(SIGNAL_COLUMNS)
     )
 
 
@@ -41,6 +43,7 @@ def flatten(doc: Document, factor_ids: Sequence[str], theme_ids: Sequence[str]) 
         row[f"theme.{i}"] = None if a is None else round(a.polarity, 4)
     row["touchpoints"] = ";".join(m.id for m in doc.touchpoints)
     row["stages"] = ";".join(m.id for m in doc.stages)
+    row.update(doc.signals_.flat())
     return row
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._signal_types import NO_SIGNALS, Signals
+
 __all__ = ["Match", "Clause", "AspectScore", "Document", "Status"]
 
 
@@ -63,6 +65,7 @@ class Clause:
     weight: float
     matches: tuple[Match, ...] = ()
     expectation: str | None = None  # "prior" (本以为…), "compare" (比预期…) or "surprise" (没想到…)
+    emotions: tuple[tuple[str, float], ...] = ()  # (emotion, intensity in (0, 1]) felt in this clause
 
     def to_dict(self, text: str) -> dict[str, Any]:
         found: dict[tuple[str, str], list[float]] = {}
@@ -80,6 +83,7 @@ class Clause:
             "sentiment": round(self.sentiment, 4),
             "factors": factors,
             "themes": themes,
+            "emotions": dict(self.emotions),
         }
         if self.expectation:
             out["expectation"] = self.expectation
@@ -122,6 +126,12 @@ class Document:
     stages: tuple[Match, ...] = ()
     clauses: tuple[Clause, ...] = ()
     message: str = ""
+    signals: Signals | None = None  # emotions, effort, churn/escalation, staff attitude, levels
+
+    @property
+    def signals_(self) -> Signals:
+        """The document's signals; empty ones for a row that was not analysed."""
+        return self.signals or NO_SIGNALS
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, stable JSON shape (see README, "Output schema")."""
@@ -136,6 +146,7 @@ class Document:
             "stages": [_place(m) for m in self.stages],
             "clauses": [c.to_dict(self.text) for c in self.clauses],
         }
+        out.update(self.signals_.to_dict())
         if self.message:
             out["message"] = self.message
         return out
