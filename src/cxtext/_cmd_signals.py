@@ -62,7 +62,7 @@ def _cmd_signals(args: argparse.Namespace, err: TextIO) -> int:
                   f"escalation {risks['escalation']['documents']:,}, staff attitude {risks['staff_attitude']['documents']:,}"
                   + (f" -> {args.output}\n" if args.output else "\n"))
     if batch.not_analysed:
-        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(batch.statuses.items()) if k != "ok")
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(batch.statuses.items()) if k not in ("ok", "empty"))
         err.write(f"cxtext: {batch.not_analysed:,} rows could not be analysed ({detail})\n")
         return EXIT_ROWS
     return EXIT_OK
