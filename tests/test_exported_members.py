@@ -16,6 +16,8 @@ EXPECTED = {
     "Status",
     "Lexicon",
     "load_lexicon",
+    "Aggregate",
+    "AspectStats",
     "CxtextError",
     "LexiconError",
     "ConfigError",

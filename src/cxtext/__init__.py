@@ -22,6 +22,8 @@ __all__ = [
     "Status",
     "Lexicon",
     "load_lexicon",
+    "Aggregate",
+    "AspectStats",
     "CxtextError",
     "LexiconError",
     "ConfigError",
@@ -40,6 +42,8 @@ _LAZY = {
     "Status": "._types",
     "Lexicon": "._lexicon",
     "load_lexicon": "._lexicon",
+    "Aggregate": "._aggregate",
+    "AspectStats": "._aggregate",
     "CxtextError": "._errors",
     "LexiconError": "._errors",
     "ConfigError": "._errors",
@@ -51,6 +55,7 @@ _LAZY = {
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
+    from ._aggregate import Aggregate, AspectStats
     from ._analyzer import Analyzer
     from ._errors import (
         ConfigError,

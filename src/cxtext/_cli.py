@@ -122,6 +122,8 @@ def _options(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
+    import dataclasses
+
     from ._cli_run import run_kwargs
     from ._run import interrupted_message, run_file
 
@@ -129,7 +131,8 @@ def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
     analyzer = _analyzer(args)
     progress = _Progress(err, args.quiet)
     try:
-        summary = run_file(analyzer, args.input, args.output, _options(args), progress=progress, **kwargs)
+        options = dataclasses.replace(_options(args), chunksize=args.chunk_size)
+        summary = run_file(analyzer, args.input, args.output, options, progress=progress, **kwargs)
     except KeyboardInterrupt:
         progress.done()
         err.write(f"cxtext: interrupted; {interrupted_message(args.output)}\n")

@@ -1,6 +1,6 @@
 """Command-line options that say how a run executes, shared by the commands that analyse files.
 
-``--workers``, ``--engine``, ``--scheduler``, ``--no-cache`` (and ``--resume`` where the command writes a
+``--workers``, ``--engine``, ``--scheduler``, ``--chunk-size``, ``--no-cache`` (and ``--resume`` where the command writes a
 resumable file). Light at import: nothing here imports more than argparse and os.
 """
 
@@ -31,6 +31,8 @@ def add_run_options(p: argparse.ArgumentParser, *, resume: bool = True) -> None:
                    help="local: processes on this machine (default); dask: a Dask cluster (pip install 'cxtext[dask]')")
     g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="with --engine dask: the scheduler of an existing cluster (default: start a local one)")
+    g.add_argument("--chunk-size", type=_positive, default=2000, metavar="ROWS",
+                   help="rows read, sent to a worker and checkpointed at a time (default: 2000)")
     g.add_argument("--no-cache", action="store_true",
                    help="do not read or write the user cache of the built tokenizer (also: CXTEXT_NO_CACHE=1)")
     if resume:
