@@ -68,6 +68,16 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of every finished child process tree so far (POSIX)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return float("nan")
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def timed(cmd: list[str], *, environ: dict[str, str] | None = None, sample: bool = False) -> tuple[float, float, int]:
     """Run ``cmd``; return (wall seconds, peak RSS of the process tree in MB, exit code)."""
     peak = 0

@@ -130,3 +130,26 @@ def test_cli_resume_needs_an_appendable_output(tmp_path):
     src = make_csv(tmp_path / "in.csv", 5)
     code, err = run("analyze", str(src), "-o", str(tmp_path / "out.parquet"), "--resume")
     assert code == 2 and "--resume works with .jsonl and .csv" in err
+
+
+def test_a_killed_worker_leaves_a_resumable_run(tmp_path, rules_analyzer):
+    import multiprocessing
+    import os
+    import signal
+    from concurrent.futures import BrokenExecutor
+
+    src = make_csv(tmp_path / "in.csv", 400)
+    whole = tmp_path / "whole.jsonl"
+    run_file(rules_analyzer, src, whole, OPTS)
+    out = tmp_path / "out.jsonl"
+
+    def kill_a_worker(n, read=None):
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+            break
+
+    with pytest.raises(BrokenExecutor):
+        run_file(rules_analyzer, src, out, OPTS, workers=2, start_method="spawn", progress=kill_a_worker)
+    assert Checkpoint.load(checkpoint_path(out)).rows >= 40
+    run_file(rules_analyzer, src, out, OPTS, resume=True)
+    assert out.read_bytes() == whole.read_bytes()

@@ -155,3 +155,24 @@ def test_progress_shows_rate_share_and_eta(monkeypatch):
     p(100, 0.10)  # t=1: the first report sets the baseline
     p(100, 0.30)  # t=2: 0.2 of the file per second -> 0.7 left -> 3.5 s
     assert "200 rows, 100 rows/s, 30% read, ETA 0:00:03" in out.getvalue()
+
+
+def test_id_set_is_an_exact_set():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cxtext._idset import IdSet
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.text(max_size=6), max_size=300), st.lists(st.text(max_size=6), max_size=50))
+    def check(items, probes):
+        ids = IdSet(items)
+        assert len(ids) == len(set(items))
+        for p in items + probes:
+            assert (p in ids) == (p in set(items))
+
+    check()
+    big = IdSet(f"R{i}" for i in range(5000))  # past several table doublings
+    assert len(big) == 5000 and "R4999" in big and "R5000" not in big and "\udcb3" not in big
+    big.add("\udcb3")
+    assert "\udcb3" in big

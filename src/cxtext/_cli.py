@@ -123,6 +123,7 @@ def _options(args: argparse.Namespace):  # noqa: ANN202
 
 def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
     import dataclasses
+    from concurrent.futures import BrokenExecutor
 
     from ._cli_run import run_kwargs
     from ._run import interrupted_message, run_file
@@ -137,6 +138,11 @@ def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
         progress.done()
         err.write(f"cxtext: interrupted; {interrupted_message(args.output)}\n")
         return 130
+    except BrokenExecutor:
+        progress.done()
+        err.write("cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); "
+                  f"{interrupted_message(args.output)}\n")
+        return EXIT_USAGE
     progress.done()
     if not args.quiet:
         if summary.text_column_guessed:

@@ -162,8 +162,30 @@ def _init_worker(payload: bytes) -> None:
     # Ctrl-C goes to the whole process group; the parent handles it and stops the pool, so a worker
     # must not die mid-chunk with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _WORKER_ANALYZER = pickle.loads(payload)
     _WORKER_ANALYZER.warm_up()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the parent process ends, however it ended.
+
+    A killed parent cannot shut the pool down, and a worker waiting for its next chunk would wait
+    forever (it holds both ends of the task queue's pipe, so it never sees end-of-file).
+    """
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - not started by multiprocessing
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cxtext-parent-watch", daemon=True).start()
 
 
 def _work(chunk: Chunk) -> ChunkResult:
