@@ -153,3 +153,16 @@ def test_a_killed_worker_leaves_a_resumable_run(tmp_path, rules_analyzer):
     assert Checkpoint.load(checkpoint_path(out)).rows >= 40
     run_file(rules_analyzer, src, out, OPTS, resume=True)
     assert out.read_bytes() == whole.read_bytes()
+
+
+def test_two_runs_cannot_write_the_same_output(tmp_path):
+    from cxtext._checkpoint import PartFile
+
+    first = PartFile(tmp_path / ".out.jsonl.part")
+    first.write(b"row\n")
+    first.sync()
+    with pytest.raises(InputError, match="another cxtext run is writing this output"):
+        PartFile(tmp_path / ".out.jsonl.part")
+    assert (tmp_path / ".out.jsonl.part").read_bytes() == b"row\n"  # the running one's rows are intact
+    first.close()
+    PartFile(tmp_path / ".out.jsonl.part").close()  # free again once the first run ends

@@ -104,21 +104,27 @@ class PartFile:
     """The part file of a resumable run: append bytes, make them durable, cut back to a checkpoint."""
 
     def __init__(self, path: Path, *, size: int | None = None) -> None:
-        """Open ``path`` for appending; with ``size``, first cut it to that many bytes (resume)."""
+        """Open ``path`` for appending; with ``size``, first cut it to that many bytes (resume).
+
+        The file is locked while the run lasts: a second run writing the same output fails at once
+        instead of interleaving its rows with the first one's.
+        """
         self.path = path
-        if size is None:
-            self._fh: BinaryIO = open(path, "wb")
-        else:
-            have = path.stat().st_size if path.exists() else -1
-            if have < size:
+        self._fh: BinaryIO = open(path, "a+b")  # "a": never truncated before the lock is held
+        try:
+            _lock(self._fh, path)
+            have = os.fstat(self._fh.fileno()).st_size
+            if size is not None and have < size:
                 raise InputError(
-                    f"{path}: the partial output is shorter ({max(have, 0):,} bytes) than its checkpoint says "
+                    f"{path}: the partial output is shorter ({have:,} bytes) than its checkpoint says "
                     f"({size:,}); run without --resume to start again"
                 )
-            self._fh = open(path, "r+b")
-            self._fh.truncate(size)
-            self._fh.seek(size)
-        self.size = self._fh.tell()
+            self._fh.truncate(size or 0)
+            self._fh.seek(size or 0)
+        except BaseException:
+            self._fh.close()
+            raise
+        self.size = size or 0
 
     def write(self, data: bytes) -> None:
         self._fh.write(data)
@@ -130,3 +136,20 @@ class PartFile:
 
     def close(self) -> None:
         self._fh.close()
+
+
+def _lock(fh: BinaryIO, path: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise InputError(f"{path}: another cxtext run is writing this output; wait for it or choose another -o") from None
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise InputError(f"{path}: another cxtext run is writing this output; wait for it or choose another -o") from None

@@ -147,8 +147,8 @@ def run_file(
                 summary.statuses.update(previous.statuses)
                 summary.labels.update(previous.labels)
             else:
+                part = PartFile(part_path(out))  # locked: fails if another run writes this output
                 ckpt_file.unlink(missing_ok=True)
-                part = PartFile(part_path(out))
                 if kind == ".csv":  # UTF-8 with a BOM so that Excel shows the Chinese text correctly
                     import csv
                     import io

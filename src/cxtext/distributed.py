@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ._analyzer import Analyzer
-    from ._workers import Chunk, ChunkResult
+    from ._workers import Chunk
 
 __all__ = [
     "analyze",
