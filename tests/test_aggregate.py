@@ -75,3 +75,20 @@ def test_to_dict_is_plain_json(docs):
     d = Aggregate.from_documents(docs).to_dict()
     assert json.loads(json.dumps(d)) == d
     assert set(d) == {"rows", "statuses", "labels", "score_sum", "score_sq", "mean_score", "factors", "themes"}
+
+
+def test_aggregate_file_equals_the_documents(tmp_path, rules_analyzer):
+    import json
+
+    from cxtext._batch import BatchOptions
+    from cxtext._run import aggregate_file, run_file
+    from test_workers import make_csv
+
+    src = make_csv(tmp_path / "in.csv", 150)
+    opts = BatchOptions(text="评论", id="编号", chunksize=40)
+    total, summary = aggregate_file(rules_analyzer, src, opts, workers=1)
+    run_file(rules_analyzer, src, tmp_path / "out.jsonl", opts)
+    recs = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] if r["status"] != "empty" else None for r in recs]
+    assert total == Aggregate.from_documents(rules_analyzer.analyze_many(texts))
+    assert summary.rows == total.rows == 150 and summary.statuses == total.statuses

@@ -62,6 +62,18 @@ def test_cli_engine_dask_writes_the_same_file(client, tmp_path):
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
 
+@pytest.mark.dask
+def test_aggregate_file_on_the_cluster_equals_local(client, tmp_path, rules_analyzer):
+    from cxtext._batch import BatchOptions
+    from cxtext._run import aggregate_file
+
+    src = make_csv(tmp_path / "in.csv", 120)
+    opts = BatchOptions(text="评论", id="编号", chunksize=25)
+    local, _ = aggregate_file(rules_analyzer, src, opts, workers=1)
+    remote, summary = aggregate_file(rules_analyzer, src, opts, engine="dask", scheduler=client.scheduler.address)
+    assert remote == local and summary.engine == "dask" and summary.rows == 120
+
+
 def test_without_dask_the_message_says_how_to_install(monkeypatch, tmp_path):
     from cxtext import distributed
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._aggregate import Aggregate
 from ._analyzer import Analyzer
 from ._batch import BatchOptions, BatchSummary, _columns_or_error, _id_of, _json_value
 from ._checkpoint import RESUMABLE, Checkpoint, PartFile, checkpoint_path, input_identity, part_path
@@ -28,9 +29,9 @@ from ._errors import CxtextError, InputError
 from ._idset import IdSet
 from ._io import WRITE_FORMATS, ResultWriter, pick_text_column, read_chunks
 from ._schema import PASSTHROUGH, flat_columns
-from ._workers import Chunk, InProcess, ProcessPool, default_workers, ordered
+from ._workers import AGGREGATE, Chunk, InProcess, ProcessPool, default_workers, ordered
 
-__all__ = ["run_file", "RunSummary", "ENGINES"]
+__all__ = ["run_file", "aggregate_file", "RunSummary", "ENGINES"]
 
 ENGINES = ("local", "dask")
 Progress = Callable[..., None]  # progress(rows_done_now, read_share_or_None)
@@ -96,36 +97,12 @@ def run_file(
         raise InputError(f"workers must be 1 or more, got {n_workers}")
 
     summary = RunSummary(input=str(path), output=str(out), engine=engine)
-    chunks = read_chunks(path, chunksize=options.chunksize, encoding=options.encoding, sheet=options.sheet,
-                         header_row=options.header_row)
-    first = next(chunks)
-    columns_in = [str(c) for c in first.columns]
-    text_col = options.text
-    if text_col is None:
-        text_col = pick_text_column(columns_in, first)
-        summary.text_column_guessed = True
-    _columns_or_error(str(path), columns_in, {"text": text_col, "id": options.id, "rating": options.rating,
-                                              "time": options.time, "group": options.group})
-    summary.text_column = text_col
-    passthrough = {k: getattr(options, k) for k in PASSTHROUGH if getattr(options, k) is not None}
+    rest, text_col, passthrough, many = _open_input(path, options, summary)
     factor_ids = analyzer.lexicon_.ids("factor")
     theme_ids = analyzer.lexicon_.ids("theme")
     columns_out = tuple(["id", "text", *passthrough] + flat_columns(factor_ids, theme_ids) + ["message"])
-
-    second = next(chunks, None)
-    many = second is not None
-    rest = chain([first], [second] if many else [], chunks)
-
-    if engine == "dask":
-        from .distributed import DaskExecutor
-
-        executor: Any = DaskExecutor(analyzer, workers=n_workers, scheduler=scheduler)
-    elif n_workers > 1 and many:
-        executor = ProcessPool(analyzer, n_workers, start_method)
-    else:
-        executor = InProcess(analyzer)
-    summary.workers = getattr(executor, "workers", 1)
-    window = 1 if isinstance(executor, InProcess) else 2 * max(1, summary.workers)
+    executor, window = _executor(analyzer, engine, n_workers, scheduler, start_method, many)
+    summary.workers = executor.workers
 
     try:
         # Where the rows go: a resumable part file (JSONL, CSV) or the temp-file writer (Parquet, XLSX).
@@ -164,34 +141,9 @@ def run_file(
         executor.close(cancel=True)
         raise
 
-    def items() -> Iterator[tuple[Chunk, float | None]]:
-        seen: Any = IdSet()  # exact, in a third of a set's memory: flat memory on files of millions of rows
-        row_no = 0
-        for frame in rest:
-            texts = frame[text_col].tolist()
-            ids_in = frame[options.id].tolist() if options.id else None
-            n = len(texts)
-            # Without an id column the ids are row numbers, unique by construction: no set to keep.
-            if ids_in is None:
-                ids = [str(row_no + i + 1) for i in range(n)]
-            else:
-                ids = [_id_of(ids_in[i], row_no + i + 1, seen) for i in range(n)]
-            start = max(0, min(n, skip - row_no))  # rows of this frame done by an interrupted run
-            row_no += n
-            if start == n and n:
-                continue
-            chunk = Chunk(
-                texts=texts[start:],
-                ids=ids[start:],
-                lines=frame["__line__"].tolist()[start:],
-                extras={k: [_json_value(v) for v in frame[c].tolist()[start:]] for k, c in passthrough.items()},
-                kind=kind,
-                columns=columns_out,
-            )
-            yield chunk, frame.attrs.get("read")
-
     try:
-        for result, read in ordered(executor, items(), window):
+        items = _chunks(rest, text_col, options, passthrough, skip, kind, columns_out)
+        for result, read in ordered(executor, items, window):
             summary.rows += result.rows
             summary.statuses.update(result.statuses)
             summary.labels.update(result.labels)
@@ -220,6 +172,111 @@ def run_file(
         assert writer is not None
         writer.close()
     return summary
+
+
+def _open_input(path: str | os.PathLike[str], options: BatchOptions,
+                summary: BatchSummary) -> tuple[Iterator[Any], str, dict[str, str], bool]:
+    """The input's chunks, its text column, the passed-through columns, and whether it is one chunk."""
+    chunks = read_chunks(path, chunksize=options.chunksize, encoding=options.encoding, sheet=options.sheet,
+                         header_row=options.header_row)
+    first = next(chunks)
+    columns_in = [str(c) for c in first.columns]
+    text_col = options.text
+    if text_col is None:
+        text_col = pick_text_column(columns_in, first)
+        summary.text_column_guessed = True
+    _columns_or_error(str(path), columns_in, {"text": text_col, "id": options.id, "rating": options.rating,
+                                              "time": options.time, "group": options.group})
+    summary.text_column = text_col
+    passthrough = {k: getattr(options, k) for k in PASSTHROUGH if getattr(options, k) is not None}
+    second = next(chunks, None)
+    many = second is not None
+    return chain([first], [second] if many else [], chunks), text_col, passthrough, many
+
+
+def _executor(analyzer: Analyzer, engine: str, workers: int, scheduler: str | None, start_method: str,
+              many: bool) -> tuple[Any, int]:
+    """Where the chunks run, and how many may be in flight at once."""
+    if engine == "dask":
+        from .distributed import DaskExecutor
+
+        ex: Any = DaskExecutor(analyzer, workers=workers, scheduler=scheduler)
+    elif workers > 1 and many:
+        ex = ProcessPool(analyzer, workers, start_method)
+    else:
+        return InProcess(analyzer), 1
+    return ex, 2 * max(1, ex.workers)
+
+
+def _chunks(rest: Iterator[Any], text_col: str, options: BatchOptions, passthrough: dict[str, str], skip: int,
+            kind: str, columns: tuple[str, ...]) -> Iterator[tuple[Chunk, float | None]]:
+    """Work for the workers: every row with its id, from row ``skip + 1`` on, and the share read."""
+    seen: Any = IdSet()  # exact, in a third of a set's memory: flat memory on files of millions of rows
+    row_no = 0
+    for frame in rest:
+        texts = frame[text_col].tolist()
+        ids_in = frame[options.id].tolist() if options.id else None
+        n = len(texts)
+        # Without an id column the ids are row numbers, unique by construction: no set to keep.
+        if ids_in is None:
+            ids = [str(row_no + i + 1) for i in range(n)]
+        else:
+            ids = [_id_of(ids_in[i], row_no + i + 1, seen) for i in range(n)]
+        start = max(0, min(n, skip - row_no))  # rows of this frame done by an interrupted run
+        row_no += n
+        if start == n and n:
+            continue
+        chunk = Chunk(
+            texts=texts[start:],
+            ids=ids[start:],
+            lines=frame["__line__"].tolist()[start:],
+            extras={k: [_json_value(v) for v in frame[c].tolist()[start:]] for k, c in passthrough.items()},
+            kind=kind,
+            columns=columns,
+        )
+        yield chunk, frame.attrs.get("read")
+
+
+def aggregate_file(
+    analyzer: Analyzer,
+    path: str | os.PathLike[str],
+    options: BatchOptions = BatchOptions(),
+    *,
+    workers: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    start_method: str = "spawn",
+    progress: Progress | None = None,
+) -> tuple[Aggregate, RunSummary]:
+    """The :class:`~cxtext.Aggregate` of a file, computed where the analysis runs.
+
+    Each chunk is analysed and reduced to an aggregate by the worker (a local process or a Dask
+    worker); only the aggregates come back and are added up, so a report of any size of corpus needs
+    no more memory than one chunk. The same engines and options as :func:`run_file`.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"engine {engine!r} is not known; allowed: {', '.join(ENGINES)}")
+    n_workers = default_workers() if workers is None else int(workers)
+    if n_workers < 1:
+        raise InputError(f"workers must be 1 or more, got {n_workers}")
+    summary = RunSummary(input=str(path), engine=engine)
+    rest, text_col, passthrough, many = _open_input(path, options, summary)
+    executor, window = _executor(analyzer, engine, n_workers, scheduler, start_method, many)
+    summary.workers = executor.workers
+    total = Aggregate()
+    try:
+        for result, read in ordered(executor, _chunks(rest, text_col, options, passthrough, 0, AGGREGATE, ()), window):
+            total = total + result.aggregate
+            summary.rows += result.rows
+            summary.statuses.update(result.statuses)
+            summary.labels.update(result.labels)
+            if progress is not None:
+                progress(result.rows, read)
+    except BaseException:
+        executor.close(cancel=True)
+        raise
+    executor.close()
+    return total, summary
 
 
 def _abandon(exc: BaseException, part: PartFile | None, writer: ResultWriter | None, ckpt_file: Path) -> None:

@@ -38,11 +38,13 @@ __all__ = [
     "InProcess",
     "ProcessPool",
     "START_METHODS",
+    "AGGREGATE",
 ]
 
 log = logging.getLogger(__name__)
 
 START_METHODS = ("spawn", "forkserver", "fork")
+AGGREGATE = "aggregate"  # a Chunk.kind: reduce the chunk to an Aggregate instead of output rows
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -62,19 +64,20 @@ class Chunk:
     ids: list[str]
     lines: list[int]
     extras: dict[str, list[Any]]
-    kind: str  # the output's extension: .jsonl, .csv, .parquet, .xlsx
+    kind: str  # the output's extension (.jsonl, .csv, .parquet, .xlsx), or AGGREGATE
     columns: tuple[str, ...] = ()  # flat output columns (CSV, Parquet, XLSX)
 
 
 @dataclass(frozen=True, slots=True)
 class ChunkResult:
-    """A chunk's output: encoded bytes (JSONL, CSV) or flat rows (Parquet, XLSX), and its counts."""
+    """A chunk's output: encoded bytes (JSONL, CSV), flat rows (Parquet, XLSX) or an aggregate."""
 
     data: bytes
     flat: list[dict[str, Any]]
     rows: int
     statuses: dict[str, int] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)
+    aggregate: Any = None  # an Aggregate when the chunk's kind is AGGREGATE
 
 
 def _document(analyzer: Any, text: Any, id_: str, line: int) -> Document:
@@ -89,6 +92,12 @@ def analyze_chunk(analyzer: Any, chunk: Chunk) -> ChunkResult:
     """Analyse and serialise one chunk; the same bytes whichever process runs it."""
     from ._io import _plain
 
+    if chunk.kind == AGGREGATE:
+        from ._aggregate import Aggregate
+
+        docs = [_document(analyzer, t, chunk.ids[i], chunk.lines[i]) for i, t in enumerate(chunk.texts)]
+        agg = Aggregate.from_documents(docs)
+        return ChunkResult(b"", [], len(docs), dict(agg.statuses), dict(agg.labels), agg)
     factor_ids = analyzer.lexicon_.ids("factor")
     theme_ids = analyzer.lexicon_.ids("theme")
     statuses: dict[str, int] = {}
