@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import sys
 import time
@@ -51,7 +52,8 @@ def main() -> None:
     texts, what = corpus(args.n)
     chars = sum(map(len, texts))
     print(f"command: python benchmarks/speed.py --n {args.n}{' --peers' if args.peers else ''}")
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, one process")
+    load = "load average {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, one process; {load}")
     print(f"corpus: {what}, {chars / len(texts):.0f} characters on average")
 
     import jieba

@@ -24,6 +24,8 @@ EXPECTED = {
     "load_gap_config",
     "ReportAggregate",
     "gap_from_aggregate",
+    "Aggregate",
+    "AspectStats",
     "CxtextError",
     "LexiconError",
     "ConfigError",

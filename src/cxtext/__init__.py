@@ -30,6 +30,8 @@ __all__ = [
     "load_gap_config",
     "ReportAggregate",
     "gap_from_aggregate",
+    "Aggregate",
+    "AspectStats",
     "CxtextError",
     "LexiconError",
     "ConfigError",
@@ -61,6 +63,8 @@ _LAZY = {
     "load_gap_config": "._gap",
     "ReportAggregate": "._aggregate",
     "gap_from_aggregate": "._derive",
+    "Aggregate": "._totals",
+    "AspectStats": "._totals",
     "CxtextError": "._errors",
     "LexiconError": "._errors",
     "ConfigError": "._errors",
@@ -78,6 +82,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from ._aggregate import ReportAggregate
+    from ._totals import Aggregate, AspectStats
     from ._analyzer import Analyzer
     from ._derive import gap_from_aggregate
     from ._errors import (

@@ -28,11 +28,17 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "._cmd_lexicon",
     "._cmd_train",
     "._cmd_signals",
+    "._cmd_cache",
 )
 
 
 class _Progress:
-    """Rows done and rows per second on stderr, at most twice a second; silent when quiet."""
+    """Rows done, rows per second and (given the share of the input read) an ETA on stderr.
+
+    At most twice a second on a terminal, every ten seconds otherwise; silent when quiet. The ETA
+    extrapolates the share of the input read since the first report, so worker start-up and rows taken
+    over by ``--resume`` do not distort it.
+    """
 
     def __init__(self, stream: TextIO, quiet: bool) -> None:
         self.stream = stream
@@ -42,17 +48,27 @@ class _Progress:
         self.last = self.start  # first report after one interval: short runs print no progress
         self.printed = False
         self.rows = 0
+        self.first: tuple[float, float] | None = None  # (time, share read) at the first report
 
-    def __call__(self, n: int) -> None:
+    def __call__(self, n: int, read: float | None = None) -> None:
         self.rows += n
         now = time.monotonic()
+        if read is not None and self.first is None:
+            self.first = (now, read)
         if self.quiet or now - self.last < (0.5 if self.tty else 10.0):
             return
         self.last = now
         self.printed = True
         rate = self.rows / max(now - self.start, 1e-9)
         end = "\r" if self.tty else "\n"
-        self.stream.write(f"cxtext: {self.rows:,} rows, {rate:,.0f} rows/s{end}")
+        line = f"cxtext: {self.rows:,} rows, {rate:,.0f} rows/s"
+        if read is not None:
+            line += f", {read:.0%} read"
+            t0, r0 = self.first or (now, read)
+            if read > r0 and now > t0:
+                eta = int((1.0 - read) * (now - t0) / (read - r0))
+                line += f", ETA {eta // 3600}:{eta // 60 % 60:02d}:{eta % 60:02d}"
+        self.stream.write(line + end)
         self.stream.flush()
 
     def done(self) -> None:
@@ -87,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "(.jsonl, .csv, .parquet or .xlsx).")
     _add_input_options(p)
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv, .parquet or .xlsx")
+    from ._cli_run import add_run_options
+
+    add_run_options(p)
     p.set_defaults(func=_cmd_analyze)
     import importlib
 
@@ -117,15 +136,33 @@ def _options(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
-    from ._batch import analyze_file
+    import dataclasses
+    from concurrent.futures import BrokenExecutor
 
+    from ._cli_run import run_kwargs
+    from ._run import interrupted_message, run_file
+
+    kwargs = run_kwargs(args)
     analyzer = _analyzer(args)
     progress = _Progress(err, args.quiet)
-    summary = analyze_file(analyzer, args.input, args.output, _options(args), progress=progress)
+    try:
+        options = dataclasses.replace(_options(args), chunksize=args.chunk_size)
+        summary = run_file(analyzer, args.input, args.output, options, progress=progress, **kwargs)
+    except KeyboardInterrupt:
+        progress.done()
+        err.write(f"cxtext: interrupted; {interrupted_message(args.output)}\n")
+        return 130
+    except BrokenExecutor:
+        progress.done()
+        err.write("cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); "
+                  f"{interrupted_message(args.output)}\n")
+        return EXIT_USAGE
     progress.done()
     if not args.quiet:
         if summary.text_column_guessed:
             err.write(f"cxtext: text column: {summary.text_column!r} (chosen automatically; use --text to change)\n")
+        if summary.resumed:
+            err.write(f"cxtext: resumed after row {summary.resumed:,} of an interrupted run\n")
         labels = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.labels.items()))
         empty = summary.statuses.get("empty", 0)
         err.write(f"cxtext: {summary.rows:,} rows read, {summary.statuses.get('ok', 0):,} analysed ({labels})"

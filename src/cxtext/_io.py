@@ -119,7 +119,8 @@ def read_chunks(
     """Yield DataFrame chunks of the file's rows as strings, with a ``__line__`` column.
 
     ``__line__`` is the 1-based line (CSV/TXT/JSONL) or row (XLSX) where the record starts, for
-    messages that point at the input.
+    messages that point at the input. ``df.attrs["read"]``, when known, is the share of the input read
+    so far (bytes for text files, rows for XLSX and Parquet), from which progress shows an ETA.
     """
     p = Path(path)
     if not p.exists():
@@ -207,20 +208,30 @@ def _read_csv(p: Path, sep: str, chunksize: int, encoding: str | None) -> Iterat
                 rows.append(record)
                 lines.append(line)
                 if len(rows) >= chunksize:
-                    yield _frame(pd, rows, header, lines)
+                    yield _frame(pd, rows, header, lines, _read_share(fh, p))
                     rows, lines = [], []
         except csv.Error as exc:
             raise InputError(f"{p}:{reader.line_num}: malformed CSV: {exc}") from None
         if header is None:
             raise InputError(f"{p}: the file is empty (no header line)")
         if rows or not lines:
-            yield _frame(pd, rows, header, lines)
+            yield _frame(pd, rows, header, lines, 1.0)
 
 
-def _frame(pd: Any, rows: list[list[str]], header: list[str], lines: list[int]) -> pd.DataFrame:
+def _frame(pd: Any, rows: list[list[str]], header: list[str], lines: list[int], read: float | None = None) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df["__line__"] = lines
+    if read is not None:
+        df.attrs["read"] = read
     return df
+
+
+def _read_share(fh: Any, p: Path) -> float | None:
+    """How far into the file the reader is: the OS file position (a buffer ahead) over the size."""
+    try:
+        return min(1.0, fh.buffer.raw.tell() / max(1, p.stat().st_size))
+    except (AttributeError, OSError):
+        return None
 
 
 def _read_txt(p: Path, chunksize: int, encoding: str | None) -> Iterator[pd.DataFrame]:
@@ -234,9 +245,9 @@ def _read_txt(p: Path, chunksize: int, encoding: str | None) -> Iterator[pd.Data
             rows.append([line.rstrip("\r\n")])
             lines.append(i)
             if len(rows) >= chunksize:
-                yield _frame(pd, rows, ["text"], lines)
+                yield _frame(pd, rows, ["text"], lines, _read_share(fh, p))
                 rows, lines = [], []
-    yield _frame(pd, rows, ["text"], lines)
+    yield _frame(pd, rows, ["text"], lines, 1.0)
 
 
 def _read_jsonl(p: Path, chunksize: int, encoding: str | None, *, whole: bool) -> Iterator[pd.DataFrame]:
@@ -253,6 +264,7 @@ def _read_jsonl(p: Path, chunksize: int, encoding: str | None, *, whole: bool) -
             if isinstance(data, dict):
                 data = next((v for v in data.values() if isinstance(v, list)), [data])
             source = ((i + 1, r) for i, r in enumerate(data))
+            total = max(1, len(data))
         else:
             source = _jsonl_lines(p, fh)
         for line, obj in source:
@@ -261,9 +273,13 @@ def _read_jsonl(p: Path, chunksize: int, encoding: str | None, *, whole: bool) -
             records.append({k: _cell(v) for k, v in obj.items()})
             lines.append(line)
             if len(records) >= chunksize:
-                yield _records_frame(pd, records, lines)
+                df = _records_frame(pd, records, lines)
+                df.attrs["read"] = min(1.0, line / total) if whole else _read_share(fh, p)
+                yield df
                 records, lines = [], []
-    yield _records_frame(pd, records, lines)
+    df = _records_frame(pd, records, lines)
+    df.attrs["read"] = 1.0
+    yield df
 
 
 def _jsonl_lines(p: Path, fh: io.TextIOBase) -> Iterator[tuple[int, Any]]:
@@ -323,11 +339,11 @@ def _read_xlsx(p: Path, chunksize: int, sheet: str | int | None, header_row: int
             rows.append(vals)
             lines.append(r)
             if len(rows) >= chunksize:
-                yield _frame(pd, rows, header, lines)
+                yield _frame(pd, rows, header, lines, min(1.0, r / ws.max_row) if ws.max_row else None)
                 rows, lines = [], []
         if header is None:
             raise InputError(f"{p}: sheet {ws.title!r} is empty (no header row at row {header_row})")
-        yield _frame(pd, rows, header, lines)
+        yield _frame(pd, rows, header, lines, 1.0)
     finally:
         wb.close()
 
@@ -345,6 +361,7 @@ def _read_parquet(p: Path, chunksize: int) -> Iterator[pd.DataFrame]:
         df = batch.to_pandas().astype(object)
         df["__line__"] = range(start, start + len(df))
         start += len(df)
+        df.attrs["read"] = min(1.0, (start - 1) / max(1, pf.metadata.num_rows))
         yielded = True
         yield df
     if not yielded:

@@ -40,10 +40,20 @@ class Segmenter:
     def _build(self) -> Any:
         import jieba
 
+        from . import _cache
+
         # jieba attaches a DEBUG stream handler to its logger at import and reports dictionary
         # loading through it; a library must not print, so only warnings get through.
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
+        # The finished frequency table is cached (see _cache): reloading it takes a fraction of the
+        # seconds that building it takes.
+        key = self._cache_key(jieba, tk)
+        cached = _cache.load("tokenizer", key) if key else None
+        if cached is not None:
+            tk.FREQ, tk.total = cached
+            tk.initialized = True
+            return tk
         tk.initialize()
         freq, total = tk.FREQ, tk.total
         for term in self.terms:
@@ -55,7 +65,23 @@ class Segmenter:
                 p *= freq.get(seg, 1) / total
             tk.add_word(term, max(int(p * total) + 1, 3))
             total = tk.total
+        if key:
+            _cache.store("tokenizer", key, (tk.FREQ, tk.total))
         return tk
+
+    def _cache_key(self, jieba: Any, tk: Any) -> str | None:
+        """What the table is built from: versions, jieba's dictionary bytes, the terms."""
+        from . import __version__, _cache
+
+        if _cache.cache_dir() is None:
+            return None
+        try:
+            with tk.get_dict_file() as fh:
+                dictionary = fh.read()
+        except OSError:  # pragma: no cover - jieba's own load would fail the same way
+            return None
+        return _cache.cache_key(f"cxtext {__version__}", f"jieba {jieba.__version__}", dictionary,
+                                "\n".join(self.terms))
 
     @property
     def tokenizer(self) -> Any:
