@@ -64,6 +64,17 @@ class BatchSummary:
         return self.rows - self.statuses.get(Status.OK, 0) - self.statuses.get(Status.EMPTY, 0)
 
 
+def document_of(analyzer: Analyzer, text: Any, id_: str, line: int) -> Document:
+    """The result for one input cell; a cell holding undecodable bytes is reported, not analysed."""
+    if isinstance(text, str) and _SURROGATE.search(text):
+        # The bad bytes are written as \xNN escapes, so the original can still be recovered.
+        raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return Document(id=id_, text=raw, status=Status.UNDECODABLE, label="neu", score=0.0,
+                        message=f"line {line}: bytes that are not valid in the file's encoding "
+                                "(written as \\xNN; if the whole file is in another encoding, pass --encoding)")
+    return analyzer.analyze(text, id=id_)
+
+
 def _columns_or_error(path: str, columns: list[str], wanted: dict[str, str | None]) -> None:
     existing = [c for c in columns if c != "__line__"]
     for option, col in wanted.items():
@@ -101,14 +112,7 @@ def iter_file(
         for i, text in enumerate(texts):
             row_no += 1
             id_ = _id_of(ids[i] if ids is not None else None, row_no, seen_ids)
-            if isinstance(text, str) and _SURROGATE.search(text):
-                # The bad bytes are written as \xNN escapes, so the original can still be recovered.
-                raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                doc = Document(id=id_, text=raw, status=Status.UNDECODABLE, label="neu", score=0.0,
-                               message=f"line {lines[i]}: bytes that are not valid in the file's encoding "
-                                       "(written as \\xNN; if the whole file is in another encoding, pass --encoding)")
-            else:
-                doc = analyzer.analyze(text, id=id_)
+            doc = document_of(analyzer, text, id_, lines[i])
             extra = {k: _json_value(v[i]) for k, v in extras.items()}
             summary.rows += 1
             summary.statuses[doc.status] += 1

@@ -58,7 +58,9 @@ def _cmd_signals(args: argparse.Namespace, err: TextIO) -> int:
         if batch.text_column_guessed:
             err.write(f"cxtext: text column: {batch.text_column!r} (chosen automatically; use --text to change)\n")
         risks = summary.risks()
-        err.write(f"cxtext: {batch.rows:,} rows read, {summary.documents:,} analysed; churn {risks['churn']['documents']:,}, "
+        empty = batch.statuses.get("empty", 0)
+        err.write(f"cxtext: {batch.rows:,} rows read, {summary.documents:,} analysed"
+                  + (f", {empty:,} empty" if empty else "") + f"; churn {risks['churn']['documents']:,}, "
                   f"escalation {risks['escalation']['documents']:,}, staff attitude {risks['staff_attitude']['documents']:,}"
                   + (f" -> {args.output}\n" if args.output else "\n"))
     if batch.not_analysed:

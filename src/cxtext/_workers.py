@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import pickle
-import re
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -45,7 +44,6 @@ log = logging.getLogger(__name__)
 
 START_METHODS = ("spawn", "forkserver", "fork")
 AGGREGATE = "aggregate"  # a Chunk.kind: reduce the chunk to an Aggregate instead of output rows
-_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def default_workers() -> int:
@@ -81,11 +79,9 @@ class ChunkResult:
 
 
 def _document(analyzer: Any, text: Any, id_: str, line: int) -> Document:
-    if isinstance(text, str) and _SURROGATE.search(text):
-        return Document(id=id_, text=_SURROGATE.sub("\ufffd", text), status=Status.UNDECODABLE,
-                        label="neu", score=0.0,
-                        message=f"line {line}: bytes that are not valid in the file's encoding")
-    return analyzer.analyze(text, id=id_)
+    from ._batch import document_of
+
+    return document_of(analyzer, text, id_, line)
 
 
 def analyze_chunk(analyzer: Any, chunk: Chunk) -> ChunkResult:
