@@ -162,11 +162,12 @@ def _seconds(analyzer, text: str) -> float:
 @pytest.mark.slow
 @pytest.mark.parametrize("unit", ["排队排了", "等了", "很好", "服务好", "不", "，", "服务员，", "但是", "哈", "a1"])
 def test_time_grows_linearly_with_length_for_adversarial_text(analyzer, unit):
-    """4× the text may take at most 8× the time (quadratic work would take 16×)."""
-    small = unit * (10_000 // len(unit))
+    """8× the text may take at most 20× the time (quadratic work would take 64×; the slack is for a
+    machine busy with other work)."""
+    small = unit * (5_000 // len(unit))
     big = unit * (40_000 // len(unit))
     t_small, t_big = _seconds(analyzer, small), _seconds(analyzer, big)
-    assert t_big < 8 * t_small + 0.05, (t_small, t_big)
+    assert t_big < 20 * t_small + 0.05, (t_small, t_big)
 
 
 @pytest.mark.slow
