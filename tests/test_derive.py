@@ -220,3 +220,63 @@ def test_parse_day(value, day):
 @pytest.mark.parametrize("value, rating", [("4", 4.0), (4, 4.0), ("4.5星", 4.5), ("五星", None), ("", None), (True, None)])
 def test_parse_rating(value, rating):
     assert parse_rating(value) == rating
+
+
+# --------------------------------------------------------------------------------------------------
+# 2d importance from churn or escalation when there is no rating
+# --------------------------------------------------------------------------------------------------
+
+
+def _with_signals(analyzer, texts, extra=None):
+    from cxtext._schema import record
+    from cxtext._signal_summary import SignalSummary
+
+    agg, signals = ReportAggregate(factor_ids=FACTOR_IDS, theme_ids=THEME_IDS), SignalSummary()
+    for i, text in enumerate(texts):
+        doc = analyzer.analyze(text, id=str(i))
+        agg.add(record(doc, dict(extra or {})))
+        signals.add(doc)
+    return agg, signals
+
+
+CHURN = ["服务员态度差，爱答不理，再也不来了"] * 12 + ["排队太久了，很麻烦"] * 10 + ["价格便宜，很实惠"] * 10
+ESCALATE = ["服务员态度差，爱答不理，我要投诉"] * 12 + ["排队太久了，很麻烦"] * 10
+
+
+def test_churn_is_the_outcome_for_importance_without_a_rating(rules_analyzer):
+    agg, signals = _with_signals(rules_analyzer, CHURN)
+    assert signals.outcome_docs["churn"] == 12
+    gap, derived = gap_from_aggregate(agg, min_mentions=3, signals=signals)
+    imp = derived["factor"].importance
+    assert imp.method == "outcome" and imp.target == "churn" and imp.n == 12
+    expected = signals.outcome_importance("churn", "factors")
+    assert max(v for v in expected.values() if v is not None) == 10.0
+    for ident, value in expected.items():
+        assert imp.values[ident] == value
+        assert derived["factor"].aspect(ident).importance == value
+    # the gap model gets them: the step table shows the outcome's importance
+    rows = {r.id: r for r in gap.factors.rows}
+    assert all(rows[i].importance == v for i, v in expected.items() if v is not None)
+    # without the signals, the existing fallbacks
+    _, plain = gap_from_aggregate(agg, min_mentions=3)
+    assert plain["factor"].importance.method in ("regression", "mention_share")
+
+
+def test_escalation_when_churn_is_too_rare(rules_analyzer):
+    agg, signals = _with_signals(rules_analyzer, ESCALATE)
+    assert signals.outcome_docs["churn"] < 10 <= signals.outcome_docs["escalation"]
+    _, derived = gap_from_aggregate(agg, min_mentions=3, signals=signals)
+    imp = derived["factor"].importance
+    assert imp.method == "outcome" and imp.target == "escalation"
+
+
+def test_a_rating_column_or_too_few_outcomes_keep_the_key_driver_analysis(rules_analyzer):
+    agg, signals = _with_signals(rules_analyzer, CHURN, extra={"rating": 3})
+    _, derived = gap_from_aggregate(agg, min_mentions=3, signals=signals)
+    assert derived["factor"].importance.method != "outcome"
+    agg, signals = _with_signals(rules_analyzer, CHURN[5:])  # 7 churn documents
+    _, derived = gap_from_aggregate(agg, min_mentions=3, signals=signals)
+    imp = derived["factor"].importance
+    assert imp.method in ("regression", "mention_share")
+    if imp.method == "mention_share":
+        assert "7 documents with churn" in imp.reason

@@ -281,3 +281,110 @@ def test_report_in_headless_chromium(report, tmp_path):
     assert str(rows) in body and "七步差距模型" in body and "<script>alert('xss')</script>" in body
     assert key  # the key experience is named
     assert shot.stat().st_size > 50_000
+
+
+# --------------------------------------------------------------------------------------------------
+# Emotions, effort, churn and escalation; the run options (workers, Dask)
+# --------------------------------------------------------------------------------------------------
+
+# hostile rows come first: the signal quotes are the first ones in input order
+SIGNAL_ROWS = [
+    "排队等了一个多小时，再也不来了", "打了三次电话都没人管，我要投诉到12315", "服务员态度差，爱答不理，很生气",
+    "价格便宜，服务很热情，很开心", "转了三次人工，填了五六张表，太麻烦", "送货太慢，等了两个小时，失望",
+]
+HOSTILE_SIGNALS = [
+    "<script>alert('churn')</script>再也不来了，态度恶劣",
+    '<img src=x onerror="alert(2)">等了两个小时，我要投诉到12315',
+    "</style><svg onload=alert(3)>转了三次人工，太麻烦了，很生气",
+]
+
+
+@pytest.fixture(scope="module")
+def signal_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("signals") / "complaints.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["编号", "评论"])
+        for i, text in enumerate(HOSTILE_SIGNALS + SIGNAL_ROWS * 10):
+            w.writerow([f"C{i:03d}", text])
+    return path
+
+
+def _section(page: str, ident: str) -> str:
+    start = page.index(f'<section id="{ident}">')
+    return page[start:page.index("</section>", start)]
+
+
+def test_report_signal_sections(signal_file, tmp_path, analyzer):
+    out = tmp_path / "r.html"
+    code, err = run("report", signal_file, "--text", "评论", "-o", out, "--no-history", "-q", "--min-mentions", "3",
+                    "--workers", "1")
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    part = _section(page, "signals")
+    for heading in ("情绪、客户费力度与流失风险", "各因素与主题的情绪", "客户费力度", "流失、升级与服务态度投诉"):
+        assert heading in part, heading
+    # the counts are the SignalSummary's, shown as such
+    from cxtext._signal_summary import summarize_signals
+
+    expected = summarize_signals(analyzer.analyze(t) for t in HOSTILE_SIGNALS + SIGNAL_ROWS * 10)
+    for risk in ("churn", "escalation", "staff_attitude"):
+        assert f'id="risk-{risk}">{expected.risk_docs[risk]}<' in part
+    assert expected.risk_docs["churn"] >= 10 and expected.risk_docs["escalation"] >= 10
+    effort = expected.effort()
+    assert f'id="effort-median-wait">{effort["median_wait_minutes"]:.1f}<' in part
+    assert f'id="effort-repeat">{effort["repeat_contacts"]}<' in part
+    assert "愤怒" in part and "失望" in part and "再也不来了" in part
+    # no rating column and enough churn: the methods section says churn was the outcome
+    methods = _section(page, "methods")
+    assert "因素重要性以流失信号" in methods
+
+
+def test_report_signal_quotes_keep_hostile_text_inert(signal_file, tmp_path):
+    out = tmp_path / "r.html"
+    code, err = run("report", signal_file, "--text", "评论", "-o", out, "--no-history", "-q", "--lang", "en")
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    part = _section(page, "signals")
+    assert "Customer effort" in part and "Churn (won&#39;t come back" in part
+    assert DANGER.search(page) is None, DANGER.search(page)
+    assert "&lt;script&gt;alert(&#39;churn&#39;)&lt;/script&gt;再也不来了" in part  # a churn quote, as text
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in part  # an escalation quote, as text
+    assert "&lt;/style&gt;&lt;svg onload=alert(3)&gt;" in part  # an effort quote, as text
+
+
+def _without_timestamp(path: Path) -> str:
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "", path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def one_worker(signal_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("w1") / "r.html"
+    code, err = run("report", signal_file, "--text", "评论", "--id", "编号", "-o", out, "--no-history", "-q",
+                    "--min-mentions", "3", "--workers", "1", "--chunk-size", "7")
+    assert code == 0, err
+    return _without_timestamp(out)
+
+
+def test_report_same_with_two_spawned_workers(signal_file, one_worker, tmp_path):
+    out = tmp_path / "r.html"
+    code, err = run("report", signal_file, "--text", "评论", "--id", "编号", "-o", out, "--no-history", "-q",
+                    "--min-mentions", "3", "--workers", "2", "--chunk-size", "7")
+    assert code == 0, err
+    assert _without_timestamp(out) == one_worker
+    # and the same as one chunk read whole
+    whole = tmp_path / "whole.html"
+    code, err = run("report", signal_file, "--text", "评论", "--id", "编号", "-o", whole, "--no-history", "-q",
+                    "--min-mentions", "3", "--workers", "1")
+    assert code == 0, err
+    assert _without_timestamp(whole) == one_worker
+
+
+@pytest.mark.dask
+def test_report_same_on_a_dask_local_cluster(signal_file, one_worker, tmp_path):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "r.html"
+    code, err = run("report", signal_file, "--text", "评论", "--id", "编号", "-o", out, "--no-history", "-q",
+                    "--min-mentions", "3", "--workers", "2", "--chunk-size", "7", "--engine", "dask")
+    assert code == 0, err
+    assert _without_timestamp(out) == one_worker

@@ -144,3 +144,14 @@ def test_cli_analyze_flat_output_has_signal_columns(tmp_path):
         assert df.loc[0, "emotion"] == "anger" and df.loc[0, "effort.wait_minutes"] == 90
         assert df.loc[0, "churn"] == "再也不来了"
         assert bool(df.loc[0, "effort.high"]) is True
+
+
+def test_quotes_keep_each_text_once_and_merge_the_same(analyzer):
+    texts = ["再也不来了，太差了"] * 6 + ["排队两小时，不会再来了", "客服态度恶劣，销户"] + ["再也不来了，太差了"] * 2
+    docs = [analyzer.analyze(t, id=str(i)) for i, t in enumerate(texts)]
+    whole = summarize_signals(docs, max_quotes=2)
+    quotes = [q["text"] for q in whole.risks()["churn"]["quotes"]]
+    assert quotes == ["再也不来了，太差了", "排队两小时，不会再来了"]  # the first two distinct, in input order
+    for cut in (1, 3, 6, 7):
+        merged = summarize_signals(docs[:cut], max_quotes=2).merge(summarize_signals(docs[cut:], max_quotes=2))
+        assert merged.to_dict() == whole.to_dict()

@@ -1,7 +1,9 @@
 """``cxtext report INPUT -o report.html``: analyse a file as it streams and write the HTML report.
 
-Rows are analysed chunk by chunk and folded into a :class:`ReportAggregate` (counts, sums and a
-bounded sample of quotes), so memory stays flat however large the file. The gap model runs on the
+Rows are analysed chunk by chunk, by this process, worker processes or a Dask cluster, and each chunk
+is folded into a :class:`ReportAggregate` (counts, sums and a bounded sample of quotes) and a
+:class:`SignalSummary` (emotions, effort, churn and escalation) where it was analysed; only those
+come back and are merged in order, so memory stays flat however large the file. The gap model runs on the
 aggregate, the history gives step 7, and the template renders one self-contained HTML file.
 """
 
@@ -21,6 +23,7 @@ HISTORY_NAME = "cxtext-history.sqlite"
 
 def register(subparsers: Any) -> None:
     from ._cli import _add_input_options
+    from ._cli_run import add_run_options
 
     p = subparsers.add_parser(
         "report",
@@ -37,6 +40,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-history", action="store_true", help="neither read nor write a history")
     p.add_argument("--period", choices=_PERIODS, default="auto",
                    help="time buckets for the trend with --time (default: auto, from the span of dates)")
+    add_run_options(p, resume=False)
     p.set_defaults(func=run)
 
 
@@ -77,39 +81,46 @@ def load_config(path: str | None, lexicon: Any) -> Any:
 
 
 def run(args: argparse.Namespace, err: TextIO) -> int:
-    from ._aggregate import ReportAggregate
-    from ._batch import BatchSummary, iter_file
-    from ._cli import EXIT_OK, EXIT_ROWS, _analyzer, _options, _Progress
+    import dataclasses
+    from concurrent.futures import BrokenExecutor
+
+    from ._cli import EXIT_OK, EXIT_ROWS, EXIT_USAGE, _analyzer, _options, _Progress
+    from ._cli_run import run_kwargs
     from ._derive import gap_from_aggregate, term_signs
     from ._report import ReportOptions, build_context, load_strings, period_changes, period_slices, render_html, write_html
-    from ._schema import record
+    from ._report_run import report_file
 
     check_output(args.output, (".html", ".htm"), "-o")
     if args.min_mentions < 1:
         raise SystemExit(f"cxtext: error: --min-mentions must be 1 or more, got {args.min_mentions}")
+    kwargs = run_kwargs(args)
     analyzer = _analyzer(args)
     lexicon = analyzer.lexicon_
     config = load_config(args.config, lexicon)
     strings = load_strings(args.lang, args.template_dir)  # fail on a bad template dir before the long part
-    options = _options(args)
+    options = dataclasses.replace(_options(args), chunksize=args.chunk_size)
     if not Path(args.output).parent.exists():
         from ._errors import InputError
 
         raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
 
-    agg = ReportAggregate(factor_ids=lexicon.ids("factor"), theme_ids=lexicon.ids("theme"),
-                          touchpoint_ids=lexicon.ids("touchpoint"), stage_ids=lexicon.ids("stage"))
-    summary = BatchSummary(input=str(args.input))
     progress = _Progress(err, args.quiet)
-    for rows in iter_file(analyzer, args.input, options, summary):
-        for doc, extra in rows:
-            agg.add(record(doc, extra))
-        progress(len(rows))
+    try:
+        agg, signals, summary = report_file(analyzer, args.input, options, progress=progress, **kwargs)
+    except KeyboardInterrupt:
+        progress.done()
+        err.write(f"cxtext: interrupted; {args.output} was not written\n")
+        return 130
+    except BrokenExecutor:
+        progress.done()
+        err.write(f"cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); "
+                  f"{args.output} was not written\n")
+        return EXIT_USAGE
     progress.done()
 
     names = names_by_kind(lexicon, args.lang)
     gap, derived = gap_from_aggregate(agg, config=config, names=names, min_mentions=args.min_mentions,
-                                      term_signs=term_signs(lexicon))
+                                      term_signs=term_signs(lexicon), signals=signals)
     changes, basis, granularity, periods = None, {}, None, None
     if args.time:
         from ._gap import GapModel
@@ -136,7 +147,7 @@ def run(args: argparse.Namespace, err: TextIO) -> int:
                                    history=history)
     context = build_context(gap=gap, derived=derived, agg=agg, strings=strings, options=report_options,
                             names=names, changes=changes, changes_basis=basis, periods=periods,
-                            granularity=granularity)
+                            granularity=granularity, signals=signals)
     html = render_html(context, args.template_dir)
     write_html(args.output, html)
     if history is not None:

@@ -17,7 +17,11 @@ methods, documented in the README and in the report's methods section:
   ``10 · coefficient / largest coefficient``. The fit uses the aggregate's Gram matrix through an
   exactly equivalent compressed data set, so it streams. When the data are too thin (fewer rows
   than ``max(50, 10·(ids+1))``, R² below 0.05, or scikit-learn missing) importance falls back to
-  mention share, ``10 · mentions / most mentions``.
+  mention share, ``10 · mentions / most mentions``. Without a rating column, and given a
+  :class:`~cxtext._signal_summary.SignalSummary`, a customer outcome comes first: churn, else
+  escalation (:meth:`~cxtext._signal_summary.SignalSummary.outcome_importance`: the share of the
+  documents negative on the id that also show the outcome, scaled to 10), used when at least
+  ``MIN_OUTCOME_DOCS`` documents show the outcome and some id gets a value above 0.
 - **1 brand value**: share of positive mentions per id.
 """
 
@@ -36,6 +40,8 @@ __all__ = ["AspectSummary", "Importance", "Derived", "derive", "key_drivers", "g
 MIN_MENTIONS = 10
 MIN_EXPECTATIONS = 5
 MIN_R2 = 0.05
+MIN_OUTCOME_DOCS = 10  # documents showing churn (or escalation) before it can stand in for a rating
+IMPORTANCE_OUTCOMES = ("churn", "escalation")
 _DEFAULT_NAMES = {"factor": FACTOR_NAMES, "theme": THEME_NAMES}
 
 
@@ -114,7 +120,10 @@ class AspectSummary:
 
 @dataclass(frozen=True, slots=True)
 class Importance:
-    """How 2d importance was derived: ``method`` "regression" or "mention_share".
+    """How 2d importance was derived: ``method`` "regression", "outcome" or "mention_share".
+
+    For an outcome, ``target`` is the outcome ("churn" or "escalation") and ``n`` the documents that
+    show it.
 
     For a regression, ``target`` ("rating" or "sentiment"), ``r2`` and ``n`` (rows) describe the
     fit and ``coefficients`` holds the standardised coefficients; ``reason`` says why a fallback
@@ -242,13 +251,38 @@ def key_drivers(
                       coefficients=coefficients)
 
 
-def _importance(agg: ReportAggregate, kind: str, ids: Sequence[str], eligible: set[str]) -> Importance:
+def outcome_importance(signals: Any, kind: str, ids: Sequence[str], *,
+                       min_documents: int = MIN_OUTCOME_DOCS) -> Importance | str:
+    """2d from a customer outcome (churn, else escalation) instead of a rating, or why not."""
+    reasons = []
+    for outcome in IMPORTANCE_OUTCOMES:
+        happened = signals.outcome_docs.get(outcome, 0)
+        if happened < min_documents:
+            reasons.append(f"{happened} documents with {outcome}, fewer than {min_documents}")
+            continue
+        found = signals.outcome_importance(outcome, kind + "s")
+        if not any(v for v in found.values()):
+            reasons.append(f"{outcome}: no {kind} negative often enough to relate to it")
+            continue
+        values: dict[str, float | None] = {i: found.get(i) for i in ids}
+        return Importance(kind=kind, method="outcome", values=values, target=outcome, n=happened,
+                          reason="no rating column")
+    return "; ".join(reasons)
+
+
+def _importance(agg: ReportAggregate, kind: str, ids: Sequence[str], eligible: set[str],
+                signals: Any = None) -> Importance:
     reasons = []
     for target in ("rating", "sentiment"):
         moments = agg.moments.get((kind, target))
         if moments is None:
             if target == "rating":
                 reasons.append("no rating column")
+                if signals is not None:
+                    outcome = outcome_importance(signals, kind, ids)
+                    if isinstance(outcome, Importance):
+                        return outcome
+                    reasons.append(outcome)
             continue
         from ._aggregate import _widen
 
@@ -274,12 +308,15 @@ def derive(
     min_expectations: int = MIN_EXPECTATIONS,
     max_quotes: int = 5,
     term_signs: Mapping[str, int] | None = None,
+    signals: Any = None,
 ) -> Derived:
     """The text-derived gap-model inputs for ``kind`` (the methods are in the module docstring).
 
     ``term_signs`` (from :func:`term_signs`) gives the polarity terms carry by themselves: opinion
     phrases (态度差, 排队) are listed before terms that only name the aspect (店员, 价格), so a
-    requirement quotes what customers complain about rather than what they name.
+    requirement quotes what customers complain about rather than what they name. ``signals`` (a
+    :class:`~cxtext._signal_summary.SignalSummary` of the same documents) lets churn or escalation
+    stand in for a missing rating in 2d.
     """
     if kind not in ("factor", "theme"):
         raise ValueError(f"kind must be 'factor' or 'theme', not {kind!r}")
@@ -290,7 +327,7 @@ def derive(
             ids.append(i)
     stats = agg.overall.aspects[kind]
     eligible = {i for i in ids if stats.get(i, Stat()).n >= max(min_mentions, 1)}
-    importance = _importance(agg, kind, ids, eligible)
+    importance = _importance(agg, kind, ids, eligible, signals)
 
     pooled = Stat()
     for stat in agg.expectation[kind].values():
@@ -376,11 +413,12 @@ def gap_from_aggregate(
     names: Mapping[str, Mapping[str, str]] | None = None,
     min_mentions: int = MIN_MENTIONS,
     term_signs: Mapping[str, int] | None = None,
+    signals: Any = None,
 ) -> tuple[GapReport, dict[str, Derived]]:
     """Steps 1–6 for factors and themes: config values where given, text-derived values elsewhere.
 
     ``agg`` may be ``None`` to run on the config alone. Returns the :class:`GapReport` and the
-    :class:`Derived` inputs per kind (empty without an aggregate).
+    :class:`Derived` inputs per kind (empty without an aggregate). ``signals``: see :func:`derive`.
     """
     model = model or GapModel()
     derived: dict[str, Derived] = {}
@@ -388,7 +426,8 @@ def gap_from_aggregate(
     for kind in ("factor", "theme"):
         kind_names = None if names is None else names.get(kind)
         if agg is not None:
-            d = derive(agg, kind, names=kind_names, min_mentions=min_mentions, term_signs=term_signs)
+            d = derive(agg, kind, names=kind_names, min_mentions=min_mentions, term_signs=term_signs,
+                       signals=signals)
             derived[kind] = d
             parts[kind] = model.compute(config=config, **d.gap_inputs())
         else:

@@ -253,6 +253,79 @@ def _ranked_actions(actions: Sequence[Mapping[str, Any]], t: Mapping[str, str]) 
     return [dict(a, rank=i, kind_name=t["kind_" + a["kind"]]) for i, a in enumerate(ordered, start=1)]
 
 
+def _shade(share: float | None) -> str:
+    """A background for a 0–1 share: white (none) to deep blue (all)."""
+    if not share:
+        return "#ffffff"
+    return f"rgba(49, 130, 206, {0.08 + 0.72 * min(share, 1.0):.2f})"
+
+
+def _emotion_rows(view: Mapping[str, Any], order: Sequence[str], names: Mapping[str, str],
+                  emotions: Sequence[str], emotion_names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per factor or theme that documents mention: each emotion's share of those documents."""
+    ids = [i for i in order if i in view] + [i for i in view if i not in order]
+    rows = []
+    for ident in ids:
+        v = view[ident]
+        if not v["documents"]:
+            continue
+        cells = []
+        for e in emotions:
+            cell = v["emotions"].get(e)
+            share = cell["share"] if cell else None
+            cells.append({"share": None if share is None else 100.0 * share, "documents": cell["documents"] if cell else 0,
+                          "intensity": cell["mean_intensity"] if cell else None, "color": _shade(share)})
+        rows.append({"id": ident, "name": names.get(ident, ident), "documents": v["documents"], "cells": cells,
+                     "dominant": emotion_names.get(v["dominant"], v["dominant"]) if v["dominant"] else None})
+    return rows
+
+
+def _distinct(quotes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Quotes with repeated texts left out (copied reviews and templates say nothing twice)."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q["text"] not in seen:
+            seen.add(q["text"])
+            out.append(q)
+    return out
+
+
+def _signals_context(signals: Any, agg: ReportAggregate | None, names: Mapping[str, Mapping[str, str]],
+                     t: Mapping[str, str]) -> dict[str, Any]:
+    """The emotion view, the effort section and the churn/escalation/staff-attitude counts."""
+    from ._signal_summary import RISKS
+    from ._signal_types import EMOTIONS
+
+    if signals is None or not signals.documents:
+        return {}
+    emotion_names = {e: t.get(f"emo_{e}", e) for e in EMOTIONS}
+    overall = signals.emotions()
+    order = {"factor": agg.ids["factor"] if agg is not None else [], "theme": agg.ids["theme"] if agg is not None else []}
+    emotions = {
+        "names": [emotion_names[e] for e in EMOTIONS],
+        "overall": [{"name": emotion_names[e], "documents": overall[e]["documents"], "share": 100.0 * overall[e]["share"],
+                     "intensity": overall[e]["mean_intensity"], "quotes": _distinct(overall[e]["quotes"])[:2]}
+                    for e in EMOTIONS if e in overall],
+        "factors": _emotion_rows(signals.emotion_view("factors"), order["factor"], names.get("factor", {}), EMOTIONS, emotion_names),
+        "themes": _emotion_rows(signals.emotion_view("themes"), order["theme"], names.get("theme", {}), EMOTIONS, emotion_names),
+    }
+    effort = signals.effort()
+    effort["quotes"] = _distinct(effort["quotes"])
+    effort["repeat_contact_pct"] = None if effort["repeat_contact_share"] is None else 100.0 * effort["repeat_contact_share"]
+    effort["high_effort_pct"] = None if effort["high_effort_share"] is None else 100.0 * effort["high_effort_share"]
+    risks = []
+    factor_names = names.get("factor", {})
+    for r, v in signals.risks().items():
+        if r not in RISKS:
+            continue
+        risks.append({"id": r, "name": t.get(f"risk_{r}", r), "documents": v["documents"],
+                      "pct": None if v["share"] is None else 100.0 * v["share"], "triggers": v["triggers"][:8],
+                      "quotes": _distinct(v["quotes"]),
+                      "factors": [(factor_names.get(i, i), n) for i, n in list(v["negative_factors"].items())[:4]]})
+    return {"documents": signals.documents, "emotions": emotions, "effort": effort, "risks": risks}
+
+
 def build_context(
     *,
     gap: GapReport,
@@ -265,8 +338,13 @@ def build_context(
     changes_basis: Mapping[str, Any] | None = None,
     periods: Mapping[str, Slice] | None = None,
     granularity: str | None = None,
+    signals: Any = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values (numbers unformatted, text unescaped)."""
+    """Everything the template shows, as plain values (numbers unformatted, text unescaped).
+
+    ``signals``: a :class:`~cxtext._signal_summary.SignalSummary` of the same documents, for the
+    emotion view, the effort section and the churn/escalation counts (left out when ``None``).
+    """
     t = strings
     fd, td = derived.get("factor"), derived.get("theme")
     factors, themes = gap.factors, gap.themes
@@ -396,6 +474,7 @@ def build_context(
         "changes_basis": dict(changes_basis or {}),
         "methods": methods,
         "has_text": agg is not None,
+        "signals": _signals_context(signals, agg, names, t),
     }
 
 

@@ -41,6 +41,20 @@ def _quote(doc: Document, trigger: Trigger | None) -> dict[str, Any]:
     return {"id": doc.id, "text": text, "trigger": None if trigger is None else trigger.term}
 
 
+def _keep(quotes: list[dict[str, Any]], quote: dict[str, Any], limit: int) -> None:
+    """Add ``quote`` unless the list is full or holds the same text already (copied reviews, templates)."""
+    if len(quotes) < limit and all(q["text"] != quote["text"] for q in quotes):
+        quotes.append(quote)
+
+
+def _first_distinct(quotes: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` quotes with distinct texts: what ``_keep`` would have kept of them one by one."""
+    out: list[dict[str, Any]] = []
+    for q in quotes:
+        _keep(out, q, limit)
+    return out
+
+
 def _median(values: list[float]) -> float | None:
     if not values:
         return None
@@ -65,7 +79,7 @@ def _round(x: float | None, nd: int = 1) -> float | None:
 class SignalSummary:
     """Signals over many documents. Build with :func:`summarize_signals` or ``add``; combine with ``merge``.
 
-    ``max_quotes`` caps the quotes kept per signal (the first ones in input order).
+    ``max_quotes`` caps the quotes kept per signal (the first ones in input order, each text once).
     """
 
     max_quotes: int = 5
@@ -116,7 +130,7 @@ class SignalSummary:
             quotes = self.emotion_quotes.setdefault(e, [])
             if len(quotes) < self.max_quotes:
                 ev = max(score.evidence, key=lambda m: m.intensity)
-                quotes.append(_quote(doc, Trigger(ev.term, ev.start, ev.end)))
+                _keep(quotes, _quote(doc, Trigger(ev.term, ev.start, ev.end)), self.max_quotes)
         for kind in _ASPECT_KINDS:
             for id_, ems in s.aspect_emotions.get(kind, {}).items():
                 docs = self.aspect_emotion_docs[kind].setdefault(id_, Counter())
@@ -141,7 +155,7 @@ class SignalSummary:
         if eff.any and high and len(self.effort_quotes) < self.max_quotes:
             first = eff.evidence[0] if eff.evidence else None
             trig = Trigger(first.term, first.start, first.end) if first else eff.cues[0]
-            self.effort_quotes.append(_quote(doc, trig))
+            _keep(self.effort_quotes, _quote(doc, trig), self.max_quotes)
         # churn, escalation, staff attitude
         outcomes = {"high_effort": high}
         for r in RISKS:
@@ -151,7 +165,7 @@ class SignalSummary:
                 self.risk_docs[r] += 1
                 self.risk_triggers[r].update(dict.fromkeys(t.term for t in triggers).keys())
                 if len(self.risk_quotes[r]) < self.max_quotes:
-                    self.risk_quotes[r].append(_quote(doc, triggers[0]))
+                    _keep(self.risk_quotes[r], _quote(doc, triggers[0]), self.max_quotes)
         # outcome-based importance: which negative factors and themes come with which outcome
         for kind in _ASPECT_KINDS:
             negative = [i for i, a in aspects[kind].items() if a.polarity < 0]
@@ -205,9 +219,9 @@ class SignalSummary:
             out.level_pol_sum.update(part.level_pol_sum)
             out.level_pol_n.update(part.level_pol_n)
         n = out.max_quotes
-        out.emotion_quotes = {e: q[:n] for e, q in out.emotion_quotes.items()}
-        out.effort_quotes = out.effort_quotes[:n]
-        out.risk_quotes = {r: q[:n] for r, q in out.risk_quotes.items()}
+        out.emotion_quotes = {e: _first_distinct(q, n) for e, q in out.emotion_quotes.items()}
+        out.effort_quotes = _first_distinct(out.effort_quotes, n)
+        out.risk_quotes = {r: _first_distinct(q, n) for r, q in out.risk_quotes.items()}
         return out
 
     # ----------------------------------------------------------------------------------------------

@@ -38,12 +38,14 @@ __all__ = [
     "ProcessPool",
     "START_METHODS",
     "AGGREGATE",
+    "REPORT",
 ]
 
 log = logging.getLogger(__name__)
 
 START_METHODS = ("spawn", "forkserver", "fork")
 AGGREGATE = "aggregate"  # a Chunk.kind: reduce the chunk to an Aggregate instead of output rows
+REPORT = "report"  # a Chunk.kind: reduce the chunk to a ReportAggregate and a SignalSummary (the report's inputs)
 
 
 def default_workers() -> int:
@@ -76,6 +78,7 @@ class ChunkResult:
     statuses: dict[str, int] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)
     aggregate: Any = None  # an Aggregate when the chunk's kind is AGGREGATE
+    report: Any = None  # (ReportAggregate, SignalSummary) when the chunk's kind is REPORT
 
 
 def _document(analyzer: Any, text: Any, id_: str, line: int) -> Document:
@@ -94,6 +97,8 @@ def analyze_chunk(analyzer: Any, chunk: Chunk) -> ChunkResult:
         docs = [_document(analyzer, t, chunk.ids[i], chunk.lines[i]) for i, t in enumerate(chunk.texts)]
         agg = Aggregate.from_documents(docs)
         return ChunkResult(b"", [], len(docs), dict(agg.statuses), dict(agg.labels), agg)
+    if chunk.kind == REPORT:
+        return _report_chunk(analyzer, chunk)
     factor_ids = analyzer.lexicon_.ids("factor")
     theme_ids = analyzer.lexicon_.ids("theme")
     statuses: dict[str, int] = {}
@@ -123,6 +128,27 @@ def analyze_chunk(analyzer: Any, chunk: Chunk) -> ChunkResult:
     # text itself is repaired above); it becomes U+FFFD rather than failing the whole run.
     data = text_out.encode("utf-8", errors="replace")
     return ChunkResult(data, flat, len(chunk.texts), statuses, labels)
+
+
+def _report_chunk(analyzer: Any, chunk: Chunk) -> ChunkResult:
+    """The report's inputs for one chunk: only these small accumulators travel back to the parent."""
+    from ._aggregate import ReportAggregate
+    from ._signal_summary import SignalSummary
+
+    lexicon = analyzer.lexicon_
+    agg = ReportAggregate(factor_ids=lexicon.ids("factor"), theme_ids=lexicon.ids("theme"),
+                          touchpoint_ids=lexicon.ids("touchpoint"), stage_ids=lexicon.ids("stage"))
+    signals = SignalSummary()
+    statuses: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    for i, text in enumerate(chunk.texts):
+        doc = _document(analyzer, text, chunk.ids[i], chunk.lines[i])
+        statuses[doc.status] = statuses.get(doc.status, 0) + 1
+        if doc.status == Status.OK:
+            labels[doc.label] = labels.get(doc.label, 0) + 1
+        agg.add(record(doc, {k: v[i] for k, v in chunk.extras.items()}))
+        signals.add(doc)
+    return ChunkResult(b"", [], len(chunk.texts), statuses, labels, report=(agg, signals))
 
 
 # --------------------------------------------------------------------------------------------------
