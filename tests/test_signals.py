@@ -249,3 +249,12 @@ def test_user_signal_lexicon_adds_removes_and_blocks(tmp_path):
     assert not an.analyze("我不想退群").signals_.churn
     assert not an.analyze("找领导投诉").signals_.escalation
     assert an.analyze("这下芭比q了").signals_.emotions["sadness"].intensity == 1.0
+
+
+@pytest.mark.parametrize(("text", "churn"), [
+    ("有了这家店再也不用担心吃饭了", False),  # relief, not leaving
+    ("再也不用排队了", False),
+    ("这个APP再也不用了", True),
+])
+def test_zai_ye_bu_yong_is_churn_only_when_the_service_is_dropped(analyzer, text, churn):
+    assert bool(analyzer.analyze(text).signals_.churn) is churn
