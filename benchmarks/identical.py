@@ -53,10 +53,11 @@ def dump(items: list[str], out: str) -> None:
 
 
 def export(ref: str, dest: Path) -> Path:
-    """``src/`` of ``ref`` unpacked under ``dest``."""
+    """``src/`` of ``ref`` (with the lexicons and templates its package links to) unpacked under ``dest``."""
+    dest.mkdir(parents=True)
     tar = dest / "src.tar"
     with open(tar, "wb") as fh:
-        subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], stdout=fh, check=True)
+        subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "lexicons", "templates"], stdout=fh, check=True)
     with tarfile.open(tar) as tf:
         tf.extractall(dest, filter="data")
     return dest / "src"

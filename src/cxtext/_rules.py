@@ -138,20 +138,27 @@ class ClauseResult:
 def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex) -> list[Hit]:
     """Greedy longest match over up to three tokens (jieba may still split a lexicon phrase)."""
     terms = index.terms
+    max_len = index.max_len
     hits: list[Hit] = []
     k = i
     while k < j:
         tok, s, e = tokens[k]
         found = None
-        for n in (3, 2):
-            if k + n <= j:
-                end = tokens[k + n - 1][2]
-                if end - s <= index.max_len:
-                    cand = "".join(t for t, _, _ in tokens[k : k + n])
-                    info = terms.get(cand)
-                    if info is not None:
-                        found = (cand, info, end, n)
-                        break
+        # three tokens, then two (concatenated directly: this runs for every token of every text)
+        if k + 2 < j:
+            t2, _, end = tokens[k + 2]
+            if end - s <= max_len:
+                cand = tok + tokens[k + 1][0] + t2
+                info = terms.get(cand)
+                if info is not None:
+                    found = (cand, info, end, 3)
+        if found is None and k + 1 < j:
+            t1, _, end = tokens[k + 1]
+            if end - s <= max_len:
+                cand = tok + t1
+                info = terms.get(cand)
+                if info is not None:
+                    found = (cand, info, end, 2)
         if found is None:
             info = terms.get(tok)
             if info is not None:

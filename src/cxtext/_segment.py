@@ -138,15 +138,16 @@ class Segmenter:
                 best = None
                 bx = k
                 i = k
-                frag = blk[k]
-                while i < n and frag in freq:
-                    f = freq[frag]
+                f = freq.get(blk[k])
+                while f is not None:  # jieba's FREQ holds every prefix of a word, with frequency 0
                     if f:
                         p = log(f) - logtotal + prob[i + 1]
                         if best is None or p >= best:
                             best, bx = p, i
                     i += 1
-                    frag = blk[k : i + 1]
+                    if i == n:
+                        break
+                    f = freq.get(blk[k : i + 1])
                 if best is None:  # no word starts here: the character alone (jieba's "or 1")
                     best = log(freq.get(blk[k]) or 1) - logtotal + prob[k + 1]
                 prob[k] = best
