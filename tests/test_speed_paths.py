@@ -35,3 +35,14 @@ def test_tokens_cover_the_text(segmenter, text):
     tokens = segmenter.tokens(text)
     assert "".join(t for t, _, _ in tokens) == text
     assert all(text[s:e] == t for t, s, e in tokens)
+
+
+def test_model_score_is_the_feature_dictionary_score():
+    from cxtext._sentiment import features
+
+    an = Analyzer(sentiment="model")
+    model = an._sentiment_model()
+    for text in TEXTS[1:]:
+        norm, tokens, results, _, opinions = an.prepare(text)
+        fast = model.score(norm.text, tokens, results, opinions)
+        assert fast == model.score_features(features(norm.text, tokens, results), opinions)
