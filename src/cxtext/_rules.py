@@ -236,7 +236,7 @@ def _score_hits(hits: list[Hit]) -> tuple[float, int]:
 
 def attach(hits: list[Hit], kind: str) -> bool:
     """Attach each opinion to the nearest aspect of ``kind`` in the clause (ties: the earlier one)."""
-    aspects = [h for h in hits if any(k == kind for k, _, _ in h.info.aspects)]
+    aspects = [h for h in hits if h.info.aspects and any(k == kind for k, _, _ in h.info.aspects)]
     if not aspects:
         return False
     positions = [a.pos for a in aspects]  # ascending: hits are in text order

@@ -92,7 +92,8 @@ class LinearModel:
         # The weights of token and bigram features keyed by the bare token or bigram, so scoring
         # looks each up without building its feature name (see :meth:`score`).
         w = self.weights
-        self._words = {k[2:]: v for k, v in w.items() if k.startswith("w:")}
+        # (tokens that features() never emits are left out, so scoring need not test for them)
+        self._words = {k[2:]: v for k, v in w.items() if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
         self._bigrams = {k[2:]: v for k, v in w.items() if k.startswith("c:")}
 
     @classmethod
@@ -117,17 +118,12 @@ class LinearModel:
         score are exactly those of the dictionary path; features without a weight add nothing.
         """
         z = self.intercept
-        words = self._words
-        for t in dict.fromkeys([t for t, _, _ in tokens]):
-            v = words.get(t)
-            if v is not None and t not in _SKIP and not t.isspace():
-                z += v
+        # the lookups run in C; a missing feature (None) or a zero weight adds nothing to the sum
+        for v in filter(None, map(self._words.get, dict.fromkeys([t for t, _, _ in tokens]))):
+            z += v
         chars = [c for c in text if c not in _SKIP]
-        bigrams = self._bigrams
-        for b in dict.fromkeys(map(str.__add__, chars, chars[1:])):
-            v = bigrams.get(b)
-            if v is not None:
-                z += v
+        for v in filter(None, map(self._bigrams.get, dict.fromkeys(map(str.__add__, chars, chars[1:])))):
+            z += v
         w = self.weights
         for f, x in rule_features(clauses).items():
             z += w.get(f, 0.0) * x
