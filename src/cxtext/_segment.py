@@ -101,9 +101,11 @@ class Segmenter:
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """``(token, start, end)`` for every token of ``text``; the tokens cover the text exactly."""
         out: list[tuple[str, int, int]] = []
+        pos = 0
         for tok in self.words(text):
-            pos = out[-1][2] if out else 0
-            out.append((tok, pos, pos + len(tok)))
+            end = pos + len(tok)
+            out.append((tok, pos, end))
+            pos = end
         return out
 
     def words(self, text: str) -> list[str]:
