@@ -262,10 +262,13 @@ _SHORT_WAIT_TERM = Term(weight=None, aspects=_WAIT_TERM.aspects, negator=False, 
 _SHORT_WAIT = 10.0  # minutes
 
 
-def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit]) -> None:
-    """Add a negative convenience opinion for each reported wait (issue of effort, not of words)."""
+def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit], full: str, origin: int) -> None:
+    """Add a negative convenience opinion for each reported wait (issue of effort, not of words).
+
+    ``full`` is the text of all the tokens joined (once per document), starting at offset ``origin``.
+    """
     base = tokens[i][1]
-    text = "".join(t for t, _, _ in tokens[i:j])
+    text = full[base - origin : tokens[j - 1][2] - origin]
     waits = find_waits(text)
     if not waits:
         return
@@ -312,15 +315,21 @@ def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[
 
 
 def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[ClauseResult]:
-    """Split, match and score; returns the clauses with their hits (normalised offsets)."""
+    """Split, match and score; returns the clauses with their hits (normalised offsets).
+
+    ``tokens`` are :meth:`Segmenter.tokens`: contiguous, each starting where the one before ends.
+    """
     out: list[ClauseResult] = []
     prev_sentence = -1
     sentence_first = 0
+    # the tokens are contiguous (they cover the text): one join serves every clause's slice
+    full = "".join([t for t, _, _ in tokens])
+    origin = tokens[0][1] if tokens else 0
     for i, j, role, sentence in split_clauses(tokens, index):
         if sentence != prev_sentence:
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
-        _add_waits(tokens, i, j, hits)
+        _add_waits(tokens, i, j, hits, full, origin)
         score, opinions = _score_hits(hits)
         weight = 1.0
         if role == "but":
