@@ -93,7 +93,8 @@ class LinearModel:
         # looks each up without building its feature name (see :meth:`score`).
         w = self.weights
         # (tokens that features() never emits are left out, so scoring need not test for them)
-        self._words = {k[2:]: v for k, v in w.items() if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
+        self._words = {k[2:]: v for k, v in w.items()
+                       if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
         self._bigrams = {k[2:]: v for k, v in w.items() if k.startswith("c:")}
 
     @classmethod
