@@ -138,20 +138,27 @@ class ClauseResult:
 def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex) -> list[Hit]:
     """Greedy longest match over up to three tokens (jieba may still split a lexicon phrase)."""
     terms = index.terms
+    max_len = index.max_len
     hits: list[Hit] = []
     k = i
     while k < j:
         tok, s, e = tokens[k]
         found = None
-        for n in (3, 2):
-            if k + n <= j:
-                end = tokens[k + n - 1][2]
-                if end - s <= index.max_len:
-                    cand = "".join(t for t, _, _ in tokens[k : k + n])
-                    info = terms.get(cand)
-                    if info is not None:
-                        found = (cand, info, end, n)
-                        break
+        # three tokens, then two (concatenated directly: this runs for every token of every text)
+        if k + 2 < j:
+            t2, _, end = tokens[k + 2]
+            if end - s <= max_len:
+                cand = tok + tokens[k + 1][0] + t2
+                info = terms.get(cand)
+                if info is not None:
+                    found = (cand, info, end, 3)
+        if found is None and k + 1 < j:
+            t1, _, end = tokens[k + 1]
+            if end - s <= max_len:
+                cand = tok + t1
+                info = terms.get(cand)
+                if info is not None:
+                    found = (cand, info, end, 2)
         if found is None:
             info = terms.get(tok)
             if info is not None:
@@ -229,7 +236,7 @@ def _score_hits(hits: list[Hit]) -> tuple[float, int]:
 
 def attach(hits: list[Hit], kind: str) -> bool:
     """Attach each opinion to the nearest aspect of ``kind`` in the clause (ties: the earlier one)."""
-    aspects = [h for h in hits if any(k == kind for k, _, _ in h.info.aspects)]
+    aspects = [h for h in hits if h.info.aspects and any(k == kind for k, _, _ in h.info.aspects)]
     if not aspects:
         return False
     positions = [a.pos for a in aspects]  # ascending: hits are in text order
@@ -255,10 +262,13 @@ _SHORT_WAIT_TERM = Term(weight=None, aspects=_WAIT_TERM.aspects, negator=False, 
 _SHORT_WAIT = 10.0  # minutes
 
 
-def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit]) -> None:
-    """Add a negative convenience opinion for each reported wait (issue of effort, not of words)."""
+def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit], full: str, origin: int) -> None:
+    """Add a negative convenience opinion for each reported wait (issue of effort, not of words).
+
+    ``full`` is the text of all the tokens joined (once per document), starting at offset ``origin``.
+    """
     base = tokens[i][1]
-    text = "".join(t for t, _, _ in tokens[i:j])
+    text = full[base - origin : tokens[j - 1][2] - origin]
     waits = find_waits(text)
     if not waits:
         return
@@ -305,15 +315,21 @@ def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[
 
 
 def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[ClauseResult]:
-    """Split, match and score; returns the clauses with their hits (normalised offsets)."""
+    """Split, match and score; returns the clauses with their hits (normalised offsets).
+
+    ``tokens`` are :meth:`Segmenter.tokens`: contiguous, each starting where the one before ends.
+    """
     out: list[ClauseResult] = []
     prev_sentence = -1
     sentence_first = 0
+    # the tokens are contiguous (they cover the text): one join serves every clause's slice
+    full = "".join([t for t, _, _ in tokens])
+    origin = tokens[0][1] if tokens else 0
     for i, j, role, sentence in split_clauses(tokens, index):
         if sentence != prev_sentence:
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
-        _add_waits(tokens, i, j, hits)
+        _add_waits(tokens, i, j, hits, full, origin)
         score, opinions = _score_hits(hits)
         weight = 1.0
         if role == "but":

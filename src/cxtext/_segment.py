@@ -11,12 +11,17 @@ lexicon matching exact (the HMM happily glues 很脏 into one unknown "word") an
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["Segmenter"]
+
+# jieba's single-character English/digit class (jieba.re_eng): a run of them is glued into one word.
+_ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 class Segmenter:
@@ -95,10 +100,80 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """``(token, start, end)`` for every token of ``text``; the tokens cover the text exactly."""
-        out = []
+        out: list[tuple[str, int, int]] = []
         pos = 0
-        for tok in self.tokenizer.cut(text, HMM=False):
+        for tok in self.words(text):
             end = pos + len(tok)
             out.append((tok, pos, end))
             pos = end
         return out
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text``, exactly as ``tokenizer.cut(text, HMM=False)`` gives them.
+
+        jieba's cut builds a dictionary DAG, then a route dictionary of tuples through ``max`` over
+        a generator, per block; this does the same dynamic programme in one backward pass with plain
+        lists, about twice as fast. The arithmetic is jieba's, term for term (``log(freq) - log(total)
+        + best``, ties to the longer word), so the routes are the same to the last bit — segmentation
+        is what every result rests on.
+        """
+        tk = self.tokenizer
+        han, skip = _patterns()
+        freq = tk.FREQ
+        logtotal = math.log(tk.total)
+        log = math.log
+        out: list[str] = []
+        for blk in han.split(text):
+            if not blk:
+                continue
+            if not han.match(blk):
+                for x in skip.split(blk):
+                    if skip.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+                continue
+            n = len(blk)
+            prob = [0.0] * (n + 1)
+            nxt = [0] * (n + 1)
+            for k in range(n - 1, -1, -1):
+                best = None
+                bx = k
+                i = k
+                f = freq.get(blk[k])
+                while f is not None:  # jieba's FREQ holds every prefix of a word, with frequency 0
+                    if f:
+                        p = log(f) - logtotal + prob[i + 1]
+                        if best is None or p >= best:
+                            best, bx = p, i
+                    i += 1
+                    if i == n:
+                        break
+                    f = freq.get(blk[k : i + 1])
+                if best is None:  # no word starts here: the character alone (jieba's "or 1")
+                    best = log(freq.get(blk[k]) or 1) - logtotal + prob[k + 1]
+                prob[k] = best
+                nxt[k] = bx + 1
+            x = 0
+            buf = ""
+            while x < n:
+                y = nxt[x]
+                if y - x == 1 and blk[x] in _ENG:
+                    buf += blk[x]
+                else:
+                    if buf:
+                        out.append(buf)
+                        buf = ""
+                    out.append(blk[x:y])
+                x = y
+            if buf:
+                out.append(buf)
+        return out
+
+
+@functools.cache
+def _patterns() -> tuple[Any, Any]:
+    """jieba's own block patterns, so :meth:`Segmenter.words` splits text exactly where jieba does."""
+    import jieba
+
+    return jieba.re_han_default, jieba.re_skip_default

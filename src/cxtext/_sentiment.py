@@ -89,6 +89,13 @@ class LinearModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: model file is incomplete or corrupt ({exc})") from None
         self.meta = {k: v for k, v in data.items() if k != "weights"}
+        # The weights of token and bigram features keyed by the bare token or bigram, so scoring
+        # looks each up without building its feature name (see :meth:`score`).
+        w = self.weights
+        # (tokens that features() never emits are left out, so scoring need not test for them)
+        self._words = {k[2:]: v for k, v in w.items()
+                       if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
+        self._bigrams = {k[2:]: v for k, v in w.items() if k.startswith("c:")}
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | Any) -> LinearModel:
@@ -105,7 +112,23 @@ class LinearModel:
         return cls(data, str(path))
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
-        return self.score_features(features(text, tokens, clauses), opinions)
+        """``score_features(features(text, tokens, clauses), opinions)`` without building the features.
+
+        The weights are summed in the order :func:`features` lists the features (tokens, then
+        bigrams, each at its first occurrence, then the rule summaries), so the float sum and the
+        score are exactly those of the dictionary path; features without a weight add nothing.
+        """
+        z = self.intercept
+        # the lookups run in C; a missing feature (None) or a zero weight adds nothing to the sum
+        for v in filter(None, map(self._words.get, dict.fromkeys([t for t, _, _ in tokens]))):
+            z += v
+        chars = [c for c in text if c not in _SKIP]
+        for v in filter(None, map(self._bigrams.get, dict.fromkeys(map(str.__add__, chars, chars[1:])))):
+            z += v
+        w = self.weights
+        for f, x in rule_features(clauses).items():
+            z += w.get(f, 0.0) * x
+        return self._squash(z, opinions)
 
     def score_features(self, feats: dict[str, float], opinions: int) -> float:
         """The score of one feature row (training's cross-validation scores held-out rows this way)."""
@@ -113,6 +136,9 @@ class LinearModel:
         z = self.intercept
         for f, v in feats.items():
             z += w.get(f, 0.0) * v
+        return self._squash(z, opinions)
+
+    def _squash(self, z: float, opinions: int) -> float:
         s = 2.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) - 1.0
         if opinions or abs(s) >= self.no_opinion_min:
             return s
