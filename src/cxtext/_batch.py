@@ -64,6 +64,28 @@ class BatchSummary:
         return self.rows - self.statuses.get(Status.OK, 0) - self.statuses.get(Status.EMPTY, 0)
 
 
+def open_input(
+    path: str | os.PathLike[str], options: BatchOptions, summary: BatchSummary
+) -> tuple[Iterator[Any], str, dict[str, str]]:
+    """The input's chunks, its text column (picked when not given) and the passed-through columns.
+
+    The first chunk is read at once, so a missing column fails before any output is written.
+    """
+    chunks = read_chunks(path, chunksize=options.chunksize, encoding=options.encoding, sheet=options.sheet,
+                         header_row=options.header_row)
+    first = next(chunks)
+    columns = [str(c) for c in first.columns]
+    text_col = options.text
+    if text_col is None:
+        text_col = pick_text_column(columns, first)
+        summary.text_column_guessed = True
+    _columns_or_error(str(path), columns, {"text": text_col, "id": options.id, "rating": options.rating,
+                                           "time": options.time, "group": options.group})
+    summary.text_column = text_col
+    passthrough = {k: getattr(options, k) for k in PASSTHROUGH if getattr(options, k) is not None}
+    return chain([first], chunks), text_col, passthrough
+
+
 def document_of(analyzer: Analyzer, text: Any, id_: str, line: int) -> Document:
     """The result for one input cell; a cell holding undecodable bytes is reported, not analysed."""
     if isinstance(text, str) and _SURROGATE.search(text):
@@ -89,21 +111,10 @@ def iter_file(
     summary: BatchSummary,
 ) -> Iterator[list[tuple[Document, dict[str, Any]]]]:
     """Yield, chunk by chunk, each row's :class:`Document` and its passed-through values."""
-    chunks = read_chunks(path, chunksize=options.chunksize, encoding=options.encoding, sheet=options.sheet,
-                         header_row=options.header_row)
-    first = next(chunks)
-    columns = [str(c) for c in first.columns]
-    text_col = options.text
-    if text_col is None:
-        text_col = pick_text_column(columns, first)
-        summary.text_column_guessed = True
-    _columns_or_error(str(path), columns, {"text": text_col, "id": options.id, "rating": options.rating,
-                                           "time": options.time, "group": options.group})
-    summary.text_column = text_col
-    passthrough = {k: getattr(options, k) for k in PASSTHROUGH if getattr(options, k) is not None}
+    chunks, text_col, passthrough = open_input(path, options, summary)
     seen_ids: set[str] = set()
     row_no = 0
-    for chunk in chain([first], chunks):
+    for chunk in chunks:
         texts = chunk[text_col].tolist()
         lines = chunk["__line__"].tolist()
         ids = chunk[options.id].tolist() if options.id else None

@@ -23,12 +23,12 @@ from typing import Any
 from . import __version__
 from ._totals import Aggregate
 from ._analyzer import Analyzer
-from ._batch import BatchOptions, BatchSummary, _columns_or_error, _id_of, _json_value
+from ._batch import BatchOptions, BatchSummary, _id_of, _json_value, open_input
 from ._checkpoint import RESUMABLE, Checkpoint, PartFile, checkpoint_path, input_identity, part_path
 from ._errors import CxtextError, InputError
 from ._idset import IdSet
-from ._io import WRITE_FORMATS, ResultWriter, pick_text_column, read_chunks
-from ._schema import PASSTHROUGH, flat_columns
+from ._io import WRITE_FORMATS, ResultWriter
+from ._schema import flat_columns
 from ._workers import AGGREGATE, Chunk, InProcess, ProcessPool, default_workers, ordered
 
 __all__ = ["run_file", "aggregate_file", "RunSummary", "ENGINES"]
@@ -176,19 +176,9 @@ def run_file(
 
 def _open_input(path: str | os.PathLike[str], options: BatchOptions,
                 summary: BatchSummary) -> tuple[Iterator[Any], str, dict[str, str], bool]:
-    """The input's chunks, its text column, the passed-through columns, and whether it is one chunk."""
-    chunks = read_chunks(path, chunksize=options.chunksize, encoding=options.encoding, sheet=options.sheet,
-                         header_row=options.header_row)
+    """The input's chunks, its text column, the passed-through columns, and whether it is more than one chunk."""
+    chunks, text_col, passthrough = open_input(path, options, summary)
     first = next(chunks)
-    columns_in = [str(c) for c in first.columns]
-    text_col = options.text
-    if text_col is None:
-        text_col = pick_text_column(columns_in, first)
-        summary.text_column_guessed = True
-    _columns_or_error(str(path), columns_in, {"text": text_col, "id": options.id, "rating": options.rating,
-                                              "time": options.time, "group": options.group})
-    summary.text_column = text_col
-    passthrough = {k: getattr(options, k) for k in PASSTHROUGH if getattr(options, k) is not None}
     second = next(chunks, None)
     many = second is not None
     return chain([first], [second] if many else [], chunks), text_col, passthrough, many

@@ -36,7 +36,7 @@ from ._signal_types import (
     Signals,
     Trigger,
 )
-from ._types import Clause, Match, mean_opinion
+from ._types import Clause, mean_opinion
 
 __all__ = ["SignalDetector"]
 
