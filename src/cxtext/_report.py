@@ -304,7 +304,7 @@ def _signals_context(signals: Any, agg: ReportAggregate | None, names: Mapping[s
     order = {"factor": agg.ids["factor"] if agg is not None else [], "theme": agg.ids["theme"] if agg is not None else []}
     emotions = {
         "names": [emotion_names[e] for e in EMOTIONS],
-        "overall": [{"name": emotion_names[e], "documents": overall[e]["documents"], "share": 100.0 * overall[e]["share"],
+        "overall": [{"id": e, "positive": e in ("joy", "trust"), "name": emotion_names[e], "documents": overall[e]["documents"], "share": 100.0 * overall[e]["share"],
                      "intensity": overall[e]["mean_intensity"], "quotes": _distinct(overall[e]["quotes"])[:2]}
                     for e in EMOTIONS if e in overall],
         "factors": _emotion_rows(signals.emotion_view("factors"), order["factor"], names.get("factor", {}), EMOTIONS, emotion_names),
