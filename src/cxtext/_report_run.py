@@ -16,10 +16,9 @@ from typing import Any
 from ._aggregate import ReportAggregate
 from ._analyzer import Analyzer
 from ._batch import BatchOptions
-from ._errors import InputError
-from ._run import ENGINES, Progress, RunSummary, _chunks, _executor, _open_input
+from ._run import Progress, RunSummary, reduce_file
 from ._signal_summary import SignalSummary
-from ._workers import REPORT, default_workers, ordered
+from ._workers import REPORT
 
 __all__ = ["report_file"]
 
@@ -41,31 +40,17 @@ def report_file(
     The same engines and options as :func:`cxtext._run.run_file` (``resume`` is accepted and ignored:
     a report is written at the end in one go, so there is nothing to resume).
     """
-    if engine not in ENGINES:
-        raise InputError(f"engine {engine!r} is not known; allowed: {', '.join(ENGINES)}")
-    n_workers = default_workers() if workers is None else int(workers)
-    if n_workers < 1:
-        raise InputError(f"workers must be 1 or more, got {n_workers}")
     lexicon = analyzer.lexicon_
     agg = ReportAggregate(factor_ids=lexicon.ids("factor"), theme_ids=lexicon.ids("theme"),
                           touchpoint_ids=lexicon.ids("touchpoint"), stage_ids=lexicon.ids("stage"))
     signals = SignalSummary()
-    summary = RunSummary(input=str(path), engine=engine)
-    rest, text_col, passthrough, many = _open_input(path, options, summary)
-    executor, window = _executor(analyzer, engine, n_workers, scheduler, start_method, many)
-    summary.workers = executor.workers
-    try:
-        for result, read in ordered(executor, _chunks(rest, text_col, options, passthrough, 0, REPORT, ()), window):
-            part_agg, part_signals = result.report
-            agg._absorb(part_agg)  # in place: the same as merge, without copying the total every chunk
-            signals = signals.merge(part_signals)
-            summary.rows += result.rows
-            summary.statuses.update(result.statuses)
-            summary.labels.update(result.labels)
-            if progress is not None:
-                progress(result.rows, read)
-    except BaseException:
-        executor.close(cancel=True)
-        raise
-    executor.close()
+
+    def absorb(result: Any) -> None:
+        nonlocal signals
+        part_agg, part_signals = result.report
+        agg._absorb(part_agg)  # in place: the same as merge, without copying the total every chunk
+        signals = signals.merge(part_signals)
+
+    summary = reduce_file(analyzer, path, options, REPORT, absorb, workers=workers, engine=engine,
+                          scheduler=scheduler, start_method=start_method, progress=progress)
     return agg, signals, summary

@@ -227,22 +227,24 @@ def _chunks(rest: Iterator[Any], text_col: str, options: BatchOptions, passthrou
         yield chunk, frame.attrs.get("read")
 
 
-def aggregate_file(
+def reduce_file(
     analyzer: Analyzer,
     path: str | os.PathLike[str],
-    options: BatchOptions = BatchOptions(),
+    options: BatchOptions,
+    kind: str,
+    absorb: Callable[[Any], None],
     *,
     workers: int | None = 1,
     engine: str = "local",
     scheduler: str | None = None,
     start_method: str = "spawn",
     progress: Progress | None = None,
-) -> tuple[Aggregate, RunSummary]:
-    """The :class:`~cxtext.Aggregate` of a file, computed where the analysis runs.
+) -> RunSummary:
+    """Analyse ``path`` chunk by chunk where the work runs and hand each chunk's result, reduced
+    there to ``kind`` (``AGGREGATE``, ``REPORT``), to ``absorb`` in input order.
 
-    Each chunk is analysed and reduced to an aggregate by the worker (a local process or a Dask
-    worker); only the aggregates come back and are added up, so a report of any size of corpus needs
-    no more memory than one chunk. The same engines and options as :func:`run_file`.
+    Only the reduced results travel back, so a corpus of any size needs no more memory than one
+    chunk. The same engines and options as :func:`run_file`.
     """
     if engine not in ENGINES:
         raise InputError(f"engine {engine!r} is not known; allowed: {', '.join(ENGINES)}")
@@ -253,10 +255,9 @@ def aggregate_file(
     rest, text_col, passthrough, many = _open_input(path, options, summary)
     executor, window = _executor(analyzer, engine, n_workers, scheduler, start_method, many)
     summary.workers = executor.workers
-    total = Aggregate()
     try:
-        for result, read in ordered(executor, _chunks(rest, text_col, options, passthrough, 0, AGGREGATE, ()), window):
-            total = total + result.aggregate
+        for result, read in ordered(executor, _chunks(rest, text_col, options, passthrough, 0, kind, ()), window):
+            absorb(result)
             summary.rows += result.rows
             summary.statuses.update(result.statuses)
             summary.labels.update(result.labels)
@@ -266,6 +267,23 @@ def aggregate_file(
         executor.close(cancel=True)
         raise
     executor.close()
+    return summary
+
+
+def aggregate_file(
+    analyzer: Analyzer,
+    path: str | os.PathLike[str],
+    options: BatchOptions = BatchOptions(),
+    **run: Any,
+) -> tuple[Aggregate, RunSummary]:
+    """The :class:`~cxtext.Aggregate` of a file, computed where the analysis runs (see :func:`reduce_file`)."""
+    total = Aggregate()
+
+    def absorb(result: Any) -> None:
+        nonlocal total
+        total = total + result.aggregate
+
+    summary = reduce_file(analyzer, path, options, AGGREGATE, absorb, **run)
     return total, summary
 
 
