@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError, LexiconError
-from ._lexicon import ASPECT_KINDS, FILES, Lexicon, load_lexicon
+from ._lexicon import ASPECT_KINDS, FILES, Lexicon, load_lexicon, split_line
 from ._normalize import normalize_term
 from ._resources import industry_dir, industry_names, lexicon_dir
 
@@ -169,16 +169,13 @@ def _read_file(lines: list[str], label: str, name: str, catalog: dict[str, set[s
     columns: tuple[str, ...] | None = None
     entries: list[Entry] = []
     for lineno, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
-        if not line.strip() or line.lstrip().startswith("#"):
+        cells, spaced = split_line(raw, len(required))
+        if cells is None:
             continue
-        if "\t" in line:
-            cells = [c.strip() for c in line.split("\t")]
-        else:
-            cells = line.split()
-            if len(cells) > 1 and len(required) > 1:
-                out.append(Finding(label, lineno, WARNING, "spaces",
-                                   f"columns are separated by spaces, not a tab; read as {cells!r}"))
+        line = raw.rstrip("\r\n")
+        if spaced:
+            out.append(Finding(label, lineno, WARNING, "spaces",
+                               f"columns are separated by spaces, not a tab; read as {cells!r}"))
         if columns is None:
             names = tuple(c.lower() for c in cells if c)
             if names[: len(required)] != required or any(n not in allowed for n in names):

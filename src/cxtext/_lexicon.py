@@ -126,6 +126,18 @@ def _read_lines(path: Traversable, label: str) -> list[str]:
     return text.splitlines()
 
 
+def split_line(raw: str, required: int) -> tuple[list[str] | None, bool]:
+    """The cells of one lexicon line (``None`` for a blank or comment line), and whether they were
+    separated by spaces instead of a tab (accepted with a warning when the file needs several columns)."""
+    line = raw.rstrip("\r\n")
+    if not line.strip() or line.lstrip().startswith("#"):
+        return None, False
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")], False
+    cells = line.split()
+    return cells, len(cells) > 1 and required > 1
+
+
 def _rows(path: Traversable, label: str, name: str, warnings: list[str]) -> Iterable[tuple[int, list[str]]]:
     """Yield ``(line_number, columns)`` for the data lines of one file, after checking its header."""
     required, optional = FILES[name]
@@ -133,15 +145,12 @@ def _rows(path: Traversable, label: str, name: str, warnings: list[str]) -> Iter
     header_seen = False
     columns: tuple[str, ...] = allowed
     for lineno, raw in enumerate(_read_lines(path, label), start=1):
-        line = raw.rstrip("\r\n")
-        if not line.strip() or line.lstrip().startswith("#"):
+        cells, spaced = split_line(raw, len(required))
+        if cells is None:
             continue
-        if "\t" in line:
-            cells = [c.strip() for c in line.split("\t")]
-        else:
-            cells = line.split()
-            if len(cells) > 1 and len(required) > 1:
-                warnings.append(f"{label}:{lineno}: columns are separated by spaces, not a tab; read as {cells!r}")
+        line = raw.rstrip("\r\n")
+        if spaced:
+            warnings.append(f"{label}:{lineno}: columns are separated by spaces, not a tab; read as {cells!r}")
         if not header_seen:
             header_seen = True
             names = tuple(c.lower() for c in cells if c)
