@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from . import __version__
 from ._errors import CxtextError
@@ -72,8 +72,10 @@ class _Progress:
         self.stream.flush()
 
     def done(self) -> None:
+        """End the progress line (once; later calls do nothing)."""
         if self.printed and self.tty:
             self.stream.write("\n")
+        self.printed = False
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -135,29 +137,41 @@ def _options(args: argparse.Namespace):  # noqa: ANN202
                         encoding=args.encoding, sheet=args.sheet, header_row=args.header_row)
 
 
-def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
-    import dataclasses
+def _guarded(job: Callable[[], Any], progress: _Progress, err: TextIO,
+             after: Callable[[], str]) -> tuple[Any, int | None]:
+    """Run a long job; on Ctrl-C or a worker that died, say so and what became of the output.
+
+    Returns ``(result, None)``, or ``(None, exit_code)`` when the job was stopped.
+    """
     from concurrent.futures import BrokenExecutor
 
+    try:
+        return job(), None
+    except KeyboardInterrupt:
+        progress.done()
+        err.write(f"cxtext: interrupted; {after()}\n")
+        return None, 130
+    except BrokenExecutor:
+        progress.done()
+        err.write(f"cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); {after()}\n")
+        return None, EXIT_USAGE
+    finally:
+        progress.done()
+
+
+def _cmd_analyze(args: argparse.Namespace, err: TextIO) -> int:
+    import dataclasses
     from ._cli_run import run_kwargs
     from ._run import interrupted_message, run_file
 
     kwargs = run_kwargs(args)
     analyzer = _analyzer(args)
     progress = _Progress(err, args.quiet)
-    try:
-        options = dataclasses.replace(_options(args), chunksize=args.chunk_size)
-        summary = run_file(analyzer, args.input, args.output, options, progress=progress, **kwargs)
-    except KeyboardInterrupt:
-        progress.done()
-        err.write(f"cxtext: interrupted; {interrupted_message(args.output)}\n")
-        return 130
-    except BrokenExecutor:
-        progress.done()
-        err.write("cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); "
-                  f"{interrupted_message(args.output)}\n")
-        return EXIT_USAGE
-    progress.done()
+    options = dataclasses.replace(_options(args), chunksize=args.chunk_size)
+    summary, code = _guarded(lambda: run_file(analyzer, args.input, args.output, options, progress=progress, **kwargs),
+                             progress, err, lambda: interrupted_message(args.output))
+    if code is not None:
+        return code
     if not args.quiet:
         if summary.text_column_guessed:
             err.write(f"cxtext: text column: {summary.text_column!r} (chosen automatically; use --text to change)\n")

@@ -82,9 +82,8 @@ def load_config(path: str | None, lexicon: Any) -> Any:
 
 def run(args: argparse.Namespace, err: TextIO) -> int:
     import dataclasses
-    from concurrent.futures import BrokenExecutor
 
-    from ._cli import EXIT_OK, EXIT_ROWS, EXIT_USAGE, _analyzer, _options, _Progress
+    from ._cli import EXIT_OK, EXIT_ROWS, _analyzer, _guarded, _options, _Progress
     from ._cli_run import run_kwargs
     from ._derive import gap_from_aggregate, term_signs
     from ._report import ReportOptions, build_context, load_strings, period_changes, period_slices, render_html, write_html
@@ -105,18 +104,11 @@ def run(args: argparse.Namespace, err: TextIO) -> int:
         raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
 
     progress = _Progress(err, args.quiet)
-    try:
-        agg, signals, summary = report_file(analyzer, args.input, options, progress=progress, **kwargs)
-    except KeyboardInterrupt:
-        progress.done()
-        err.write(f"cxtext: interrupted; {args.output} was not written\n")
-        return 130
-    except BrokenExecutor:
-        progress.done()
-        err.write(f"cxtext: error: a worker process stopped unexpectedly (out of memory, or killed); "
-                  f"{args.output} was not written\n")
-        return EXIT_USAGE
-    progress.done()
+    result, code = _guarded(lambda: report_file(analyzer, args.input, options, progress=progress, **kwargs),
+                            progress, err, lambda: f"{args.output} was not written")
+    if code is not None:
+        return code
+    agg, signals, summary = result
 
     names = names_by_kind(lexicon, args.lang)
     gap, derived = gap_from_aggregate(agg, config=config, names=names, min_mentions=args.min_mentions,
