@@ -208,30 +208,29 @@ class Analyzer:
     def _collect(self, results: list[ClauseResult], norm: Normalized, emotions: list | None = None):  # noqa: ANN202
         # Pass 1: attach opinions to aspects. "菜，很好吃": an opinion clause with no aspect of its own
         # speaks of the aspects of the clause before it when that clause had no opinion.
-        pending: list[ClauseResult] = []
+        pending: list[int] = []  # clauses with aspects and no opinion, waiting for one
         prev_sentence = -1
         orphans: list[int] = []  # clauses whose opinions found no aspect
-        id_of = {id(c): i for i, c in enumerate(results)}
         waiting: list[int] = []  # clauses with aspects and no opinion that nothing resolved
         for i, c in enumerate(results):
             if c.sentence != prev_sentence:
-                waiting += [id_of[id(p)] for p in pending]
+                waiting += pending
                 pending, prev_sentence = [], c.sentence
             has_aspect = attach(c.hits, "factor") | attach(c.hits, "theme")
             if c.opinions and not has_aspect and pending:
                 for p in pending:
-                    _attach_clause(p, c)
+                    _attach_clause(results[p], c)
                 pending = []
             elif not c.opinions and any(h.info.aspects for h in c.hits):
-                pending.append(c)
+                pending.append(i)
             elif c.opinions or has_aspect:
-                waiting += [id_of[id(p)] for p in pending]
+                waiting += pending
                 pending = []
                 if c.opinions and not has_aspect:
                     orphans.append(i)
             # (a clause with neither opinion nor aspect, 说了不需要还一直推销, leaves pending aspects
             # waiting: 店员非要我办卡，说了不需要还一直推销，烦死了 is about the clerk)
-        waiting += [id_of[id(p)] for p in pending]
+        waiting += pending
         # Pass 1b: an opinion that found no aspect speaks of the nearest aspect clause of its sentence
         # still without an opinion, before or after it (太坑了，标签上写的特价…). Prior-expectation
         # clauses are left alone: their aspects carry no polarity.
