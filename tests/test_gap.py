@@ -716,3 +716,13 @@ def test_module_imports_no_heavy_packages_at_top_level():
         elif isinstance(node, ast.ImportFrom) and node.module:
             top_level.add(node.module.split(".")[0])
     assert not top_level & {"yaml", "pandas", "jinja2", "dask", "jieba"}
+
+
+def test_a_file_that_is_not_a_config_is_named_without_flooding_the_screen(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text("编号,评论\n" + "".join(f"r{i},服务很好，价格也不贵\n" for i in range(500)), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_gap_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:1:") and "is not a mapping" in message and "characters)" in message
+    assert len(message) < 300

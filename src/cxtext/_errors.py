@@ -54,3 +54,12 @@ class MissingDependencyError(CxtextError, ImportError):
         )
         self.package = package
         self.extra = extra
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters: a whole file given where
+    one value was expected must not fill the screen."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(str(value)):,} characters)"

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ._errors import ConfigError
+from ._errors import ConfigError, shown
 
 __all__ = [
     "FACTOR_IDS",
@@ -279,7 +279,7 @@ class _ConfigParser:
         if isinstance(node, self.yaml.MappingNode):
             return "a mapping"
         value = self.scalar(node, field_path, allowed)
-        return "an empty value" if value is None else repr(value)
+        return "an empty value" if value is None else shown(value)
 
     def is_null(self, node: Any) -> bool:
         return isinstance(node, self.yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"

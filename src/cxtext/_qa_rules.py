@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._asr import compact
-from ._errors import ConfigError
+from ._errors import ConfigError, shown
 
 __all__ = ["PhraseSet", "AgentRule", "TimingRule", "QARules", "load_qa_rules", "default_rules_path"]
 
@@ -410,4 +410,4 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "an empty value"
-    return repr(value)
+    return shown(value)
