@@ -131,3 +131,15 @@ def test_fast_score_equals_dictionary_score_with_a_detector():
     for text in ("充电盒没给", "请问耳机什么时候发货？", "音质清澈，推荐", "耳机订单号 A1234?", "等了三天"):
         norm, tokens, results, _, opinions = an.prepare(text)
         assert model.score(norm.text, tokens, results, opinions) == model.score_features(features(norm.text, tokens, results), opinions)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("请问可以退款吗？", "neu"),  # a question
+    ("订单号 123456", "neu"),  # a number
+    ("好的，谢谢", "neu"),  # an acknowledgement
+    ("送了两个小时", "neg"),  # a complaint told as a fact: no opinion word, still a complaint
+    ("鲜花饼没给", "neg"),
+    ("服务很好，谢谢", "pos"),
+])
+def test_shipped_model_tells_statements_without_opinion_from_complaints(text, label):
+    assert Analyzer().analyze(text).label == label

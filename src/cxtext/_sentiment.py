@@ -108,6 +108,8 @@ class LinearModel:
             try:
                 self._neutral = _Linear({str(k): float(v) for k, v in neutral["weights"].items()}, float(neutral["intercept"]))
                 self.neutral_min = float(neutral.get("threshold", 0.5))
+                # texts with opinion words ("这个好吃吗？") need a surer detector; absent: never neutral
+                self.neutral_min_opinion = float(neutral.get("threshold_opinion", 2.0))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise ModelError(f"{source}: the model's no-opinion detector is incomplete or corrupt ({exc})") from None
 
@@ -128,31 +130,25 @@ class LinearModel:
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         """``score_features(features(text, tokens, clauses), opinions)`` without building the features."""
         z = self._polarity.z(text, tokens, clauses)
-        neutral = None
-        if self._neutral is not None and not opinions:
-            neutral = self._neutral.z(text, tokens, clauses)
+        neutral = None if self._neutral is None else self._neutral.z(text, tokens, clauses)
         return self._squash(z, opinions, neutral)
 
     def score_features(self, feats: dict[str, float], opinions: int) -> float:
         """The score of one feature row (training's cross-validation scores held-out rows this way)."""
         z = self._polarity.z_features(feats)
-        neutral = None
-        if self._neutral is not None and not opinions:
-            neutral = self._neutral.z_features(feats)
+        neutral = None if self._neutral is None else self._neutral.z_features(feats)
         return self._squash(z, opinions, neutral)
 
     def _squash(self, z: float, opinions: int, neutral_z: float | None = None) -> float:
         s = 2.0 * _sigmoid(z) - 1.0
-        if opinions:
-            return s
-        if self._neutral is not None:
-            if neutral_z is None or _sigmoid(neutral_z) < self.neutral_min:
+        if self._neutral is not None and neutral_z is not None:
+            if _sigmoid(neutral_z) < (self.neutral_min_opinion if opinions else self.neutral_min):
                 return s
-        elif abs(s) >= self.no_opinion_min:
+        elif opinions or abs(s) >= self.no_opinion_min:
             return s
-        # No opinion word, and the detector (or, without one, a weak model score) says the text
-        # states none: a question, a fact, an order number. The score keeps its sign for ranking
-        # but stays inside the neutral band.
+        # The detector (or, without one, no opinion word and a weak model score) says the text
+        # states no opinion: a question, a fact, an order number. The score keeps its sign for
+        # ranking but stays inside the neutral band.
         return s * self.no_opinion_scale
 
 

@@ -49,8 +49,7 @@ def fit_linear(
     """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict.
 
     With ``neutral_texts`` (texts that state no opinion) a no-opinion detector is fitted too (see
-    :func:`fit_no_opinion`): a text in which the rules find no opinion word is neutral when the
-    detector says so. Without them, such a text gets a polar label only when the model is at least
+    :func:`fit_no_opinion`): a text is neutral when the detector says so. Without them, such a text gets a polar label only when the model is at least
     ``no_opinion_min`` sure (|2p − 1|). A neutral text's score is scaled by ``no_opinion_scale`` into
     the neutral band.
     """
@@ -83,21 +82,23 @@ def fit_no_opinion(
     neutral_rows: Sequence[dict[str, float]],
     *,
     C: float = 0.1,
-    threshold: float = 0.5,
+    threshold: float = 0.7,
+    threshold_opinion: float = 0.8,
 ) -> dict[str, Any]:
     """The no-opinion detector: reviews (which state an opinion) against texts that state none.
 
-    It is consulted only for texts in which the rules find no opinion word, so it is trained on
-    those reviews: short complaints told as facts (送了两个小时, 鲜花饼没给) against questions, requests,
-    order facts and numbers. Classes are balanced; ``threshold`` is the probability of "no opinion"
-    from which a text is neutral.
+    Reviews include short complaints told as facts (送了两个小时, 鲜花饼没给); texts that state none are
+    questions, requests, order facts and numbers, some with an opinion word in them (这个好吃吗？).
+    Classes are balanced. A text is neutral from a probability of "no opinion" of ``threshold``, or
+    of ``threshold_opinion`` when the rules found an opinion word in it. The defaults were chosen on
+    the leave-one-domain-out review sets and the project's neutral texts (benchmarks/accuracy.py).
     """
-    polar = [row for row in opinion_rows if not row.get("r:opinion")]
+    polar = list(opinion_rows)
     if not polar or not neutral_rows:
-        raise InputError("the no-opinion detector needs reviews without opinion words and texts that state no opinion")
+        raise InputError("the no-opinion detector needs reviews and texts that state no opinion")
     weights, intercept = fit_rows(list(neutral_rows) + polar, [1] * len(neutral_rows) + [0] * len(polar),
                                   C=C, min_df=2, class_weight="balanced")
-    return {"intercept": intercept, "weights": weights, "threshold": threshold,
+    return {"intercept": intercept, "weights": weights, "threshold": threshold, "threshold_opinion": threshold_opinion,
             "n_no_opinion": len(neutral_rows), "n_reviews": len(polar)}
 
 
