@@ -88,6 +88,13 @@ def test_negation_degree_and_contrast_move_the_score(rules_analyzer):
     assert score("服务很好，但是菜很难吃") < 0 < score("菜很难吃，但是服务很好")
 
 
+def test_a_negator_after_the_word_negates_it_only_at_the_clause_end(rules_analyzer):
+    score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
+    assert score("优惠都没有了") < 0  # 没有 closes the clause: no discount
+    assert score("老板热情都没变") > 0  # 没 negates 变, not 热情
+    assert score("服务热情一直没变") > 0
+
+
 def test_evidence_offsets_point_into_the_original_text(analyzer):
     text = "這家店！！！服務態度很差，價格  也貴，ＡＰＰ更新後總是閃退"
     doc = analyzer.analyze(text)

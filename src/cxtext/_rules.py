@@ -27,6 +27,7 @@ _QUESTION = frozenset("？?")
 # (就是这家 "it is this one"; 不过如此 "nothing special"; 只是 "only").
 _INITIAL_ONLY = frozenset({"就是", "只是", "不过", "可", "而是", "虽", "但", "反而"})
 _GAP = 3  # at most this many unmatched characters between a modifier and what it modifies
+_PARTICLES = "了啊呀呢吧的哦啦嘛哈么噢喔诶呐 "  # may follow a closing negator: 优惠都没有了啊
 _POST_GAP = 2  # 优惠都没有: at most this many characters between a word and a negator after it
 _WINDOW = 3  # how many tokens before an opinion word negators and degree adverbs may stand
 
@@ -184,8 +185,12 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
     return hits
 
 
-def _score_hits(hits: list[Hit]) -> tuple[float, int]:
-    """Apply negation and degree to opinion words; return the clause's raw score and opinion count."""
+def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
+    """Apply negation and degree to opinion words; return the clause's raw score and opinion count.
+
+    ``tail`` is the clause's text after its last hit: a negator there closes the clause only when
+    nothing but particles follows it (优惠都没有了, not 迟迟没到).
+    """
     total = 0.0
     count = 0
     for h in hits:
@@ -219,6 +224,7 @@ def _score_hits(hits: list[Hit]) -> tuple[float, int]:
             and hits[nxt].info.negator
             and hits[nxt].start - h.end <= _POST_GAP
             and hits[nxt].info.weight is None
+            and not tail.strip(_PARTICLES)
         ):
             negations += 1
         if negations % 2 == 1:
@@ -330,7 +336,7 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
         _add_waits(tokens, i, j, hits, full, origin)
-        score, opinions = _score_hits(hits)
+        score, opinions = _score_hits(hits, full[hits[-1].end - origin:tokens[j - 1][2] - origin] if hits else "")
         weight = 1.0
         if role == "but":
             weight = _BUT_WEIGHT
