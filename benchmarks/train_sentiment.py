@@ -41,7 +41,7 @@ def training_data(exclude: set[str]) -> tuple[list[str], list[int], list[str]]:
     return texts, labels, used
 
 
-def train(exclude: set[str], C: float = 0.03, analyzer: Analyzer | None = None) -> dict:
+def train(exclude: set[str], C: float = 0.3, analyzer: Analyzer | None = None) -> dict:
     texts, labels, used = training_data(exclude)
     if not texts:
         raise SystemExit("no training data: ../shared/data is not present")
@@ -57,7 +57,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--exclude", action="append", default=[], choices=sorted(datasets.DOMAINS))
-    ap.add_argument("-C", type=float, default=0.03, help="inverse regularisation strength")
+    ap.add_argument("-C", type=float, default=0.3, help="inverse regularisation strength")
     args = ap.parse_args()
     if not datasets.SHARED.is_dir():
         print(f"skipped: {datasets.SHARED} not present")

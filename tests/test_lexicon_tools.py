@@ -275,6 +275,7 @@ def test_train_cross_validates_saves_a_stamped_model_and_analyze_uses_it(tmp_pat
 
     assert saved["cxtext_version"] == cxtext.__version__
     assert saved["cross_validation"]["folds"] == 5 and 0.0 <= saved["cross_validation"]["accuracy"] <= 1.0
+    assert saved["neutral"]["source"].startswith("shipped model")  # questions stay neutral with a user's model
     out = tmp_path / "out.jsonl"
     assert main(["analyze", str(data), "--text", "内容", "--model", str(model), "-o", str(out), "-q"], err=io.StringIO()) == 0
     labels = [json.loads(line)["sentiment"]["label"] for line in out.read_text(encoding="utf-8").splitlines()]

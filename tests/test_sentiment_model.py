@@ -91,6 +91,7 @@ def _fixture_model_with_detector():
 
 def test_no_opinion_detector_keeps_facts_polar_and_questions_neutral(tmp_path):
     pytest.importorskip("sklearn")
+    from cxtext._sentiment import features
     from cxtext._train import save_model
 
     model = _fixture_model_with_detector()
@@ -110,7 +111,7 @@ def test_no_opinion_detector_keeps_facts_polar_and_questions_neutral(tmp_path):
     for text in ("充电盒没给", "请问耳机什么时候发货？", "订单号 A1234"):
         norm, tokens, results, _, opinions = an.prepare(text)
         assert opinions == 0
-        sure = 2 / (1 + math.exp(-older._polarity.z(norm.text, tokens, results))) - 1
+        sure = 2 / (1 + math.exp(-older._polarity.z_features(features(norm.text, tokens, results)))) - 1
         got = older.score(norm.text, tokens, results, opinions)
         assert got == pytest.approx(sure if abs(sure) >= 0.5 else sure * 0.1)
 
@@ -143,3 +144,19 @@ def test_fast_score_equals_dictionary_score_with_a_detector():
 ])
 def test_shipped_model_tells_statements_without_opinion_from_complaints(text, label):
     assert Analyzer().analyze(text).label == label
+
+
+def test_format_1_models_score_binary_features():
+    """Models saved before features were scaled (format 1) still load and score as they were trained."""
+    from cxtext._sentiment import features
+
+    weights = {"w:满意": 1.5, "w:发货": -0.4, "c:满意": 0.3, "r:total": 1.0}
+    old = LinearModel({"format": "cxtext-linear-sentiment/1", "weights": weights, "intercept": 0.1})
+    new = LinearModel({"format": MODEL_FORMAT, "weights": weights, "intercept": 0.1})
+    an = Analyzer(sentiment="rules")
+    norm, tokens, results, _, opinions = an.prepare("很满意，发货快")
+    binary = features(norm.text, tokens, results, scaled=False)
+    assert set(binary[k] for k in binary if k[:2] in ("w:", "c:")) == {1.0}
+    assert old.score(norm.text, tokens, results, opinions) == old.score_features(binary, opinions)
+    # format 2 gives every token and bigram 1/sqrt(n), so the same weights move the score less
+    assert 0 < new.score(norm.text, tokens, results, opinions) < old.score(norm.text, tokens, results, opinions)

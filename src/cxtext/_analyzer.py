@@ -17,7 +17,7 @@ from ._normalize import Normalized, normalize
 from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
 from ._segment import Segmenter
 from ._signals import SignalDetector
-from ._types import AspectScore, Clause, Document, Match, Status, mean_opinion
+from ._types import NEUTRAL_BAND, AspectScore, Clause, Document, Match, Status, mean_opinion
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["Analyzer", "SENTIMENT_METHODS"]
 
 SENTIMENT_METHODS = ("auto", "rules", "model", "snownlp")
-_NEUTRAL_BAND = 0.1  # |score| below this is neutral
 _DOC_SCALE = 1.5  # how many ordinary opinion words make a strongly polarised document
 
 
@@ -186,7 +185,7 @@ class Analyzer:
             score = squash(rule_raw / _DOC_SCALE) if opinions else 0.0
         else:
             score = model.score(norm.text, tokens, results, opinions)
-        label = "neu" if abs(score) < _NEUTRAL_BAND else "pos" if score > 0 else "neg"
+        label = "neu" if abs(score) < NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
         found = self._detector.scan(norm, results)
         clauses, factors, themes, touchpoints, stages = self._collect(results, norm, found.clause_emotions)

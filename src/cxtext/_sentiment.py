@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import MissingDependencyError, ModelError
 from ._resources import model_path
+from ._types import NEUTRAL_BAND
 
 if TYPE_CHECKING:
     from ._rules import ClauseResult
 
 __all__ = ["SentimentModel", "LinearModel", "SnowNLPModel", "load_backend", "default_method", "features", "rule_features", "MODEL_FORMAT"]
 
-MODEL_FORMAT = "cxtext-linear-sentiment/1"
+MODEL_FORMAT = "cxtext-linear-sentiment/2"
+_FORMATS = {MODEL_FORMAT: True, "cxtext-linear-sentiment/1": False}  # format -> scaled features
 DEFAULT_MODEL = "sentiment.json.gz"
 _SKIP = frozenset(" \t\r\n，,。.！!？?；;：:、~～…-—()（）[]【】\"'“”‘’《》<>/|")
 
@@ -38,20 +40,34 @@ class SentimentModel(Protocol):
         ...
 
 
-def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult]) -> dict[str, float]:
+def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult], *, scaled: bool = True) -> dict[str, float]:
     """The sparse features of a normalised text, shared by training and prediction.
 
-    ``w:`` tokens and ``c:`` character bigrams (binary), ``s:q`` for a question mark, and ``r:``
-    summaries of the rule analysis (real-valued, domain-independent: they carry most of the weight on
-    unseen domains).
+    ``w:`` tokens and ``c:`` character bigrams, ``s:q`` for a question mark, and ``r:`` summaries
+    of the rule analysis (real-valued, domain-independent: they carry most of the weight on unseen
+    domains). With ``scaled`` (format 2) the token and bigram features of a text together have unit
+    length, 1/√n each: a long review no longer outvotes its rule summaries by sheer number of words,
+    which made the model lean on the vocabulary of its training domains (format 1: binary, 1 each).
     """
-    feats = dict.fromkeys(("w:" + t for t, _, _ in tokens if t not in _SKIP and not t.isspace()), 1.0)
-    chars = [c for c in text if c not in _SKIP]
-    feats.update(dict.fromkeys(("c:" + chars[i] + chars[i + 1] for i in range(len(chars) - 1)), 1.0))
+    words, bigrams = _units(text, tokens)
+    a = _unit_value(len(words) + len(bigrams)) if scaled else 1.0
+    feats = dict.fromkeys(["w:" + t for t in words], a)
+    feats.update(dict.fromkeys(["c:" + b for b in bigrams], a))
     if _is_question(text):
         feats["s:q"] = 1.0
     feats.update(rule_features(clauses))
     return feats
+
+
+def _units(text: str, tokens: Iterable[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
+    """The distinct tokens and character bigrams of a text in first-occurrence order, punctuation left out."""
+    words = [t for t in dict.fromkeys([t for t, _, _ in tokens]) if t not in _SKIP and not t.isspace()]
+    chars = [c for c in text if c not in _SKIP]
+    return words, list(dict.fromkeys(map(str.__add__, chars, chars[1:])))
+
+
+def _unit_value(n: int) -> float:
+    return 1.0 / math.sqrt(n) if n else 0.0
 
 
 def _is_question(text: str) -> bool:
@@ -88,8 +104,9 @@ class LinearModel:
     """Logistic regression over :func:`features` plus the rule score, loaded from portable JSON."""
 
     def __init__(self, data: dict[str, Any], source: str = "") -> None:
-        if data.get("format") != MODEL_FORMAT:
+        if data.get("format") not in _FORMATS:
             raise ModelError(f"{source}: not a cxtext sentiment model (format {data.get('format')!r}, expected {MODEL_FORMAT!r})")
+        self.scaled = _FORMATS[data["format"]]
         try:
             self.weights: dict[str, float] = {str(k): float(v) for k, v in data["weights"].items()}
             self.intercept = float(data["intercept"])
@@ -129,8 +146,12 @@ class LinearModel:
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         """``score_features(features(text, tokens, clauses), opinions)`` without building the features."""
-        z = self._polarity.z(text, tokens, clauses)
-        neutral = None if self._neutral is None else self._neutral.z(text, tokens, clauses)
+        words, bigrams = _units(text, tokens)
+        a = _unit_value(len(words) + len(bigrams)) if self.scaled else 1.0
+        question = _is_question(text)
+        rules = rule_features(clauses)
+        z = self._polarity.z(words, bigrams, a, question, rules)
+        neutral = None if self._neutral is None else self._neutral.z(words, bigrams, a, question, rules)
         return self._squash(z, opinions, neutral)
 
     def score_features(self, feats: dict[str, float], opinions: int) -> float:
@@ -143,7 +164,9 @@ class LinearModel:
         s = 2.0 * _sigmoid(z) - 1.0
         if self._neutral is not None and neutral_z is not None:
             if _sigmoid(neutral_z) < (self.neutral_min_opinion if opinions else self.neutral_min):
-                return s
+                # The detector says the text states an opinion: it takes a side, however mixed
+                # (neutral means "no opinion", not "praise and complaint in equal measure").
+                return math.copysign(max(abs(s), NEUTRAL_BAND), s)
         elif opinions or abs(s) >= self.no_opinion_min:
             return s
         # The detector (or, without one, no opinion word and a weak model score) says the text
@@ -172,24 +195,23 @@ class _Linear:
         self._bigrams = {k[2:]: v for k, v in weights.items() if k.startswith("c:")}
         self._question = weights.get("s:q", 0.0)
 
-    def z(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult]) -> float:
-        """``z_features(features(text, tokens, clauses))`` without building the features.
+    def z(self, words: list[str], bigrams: list[str], a: float, question: bool, rules: dict[str, float]) -> float:
+        """``z_features(features(text, tokens, clauses))`` from the parts :func:`features` is built of.
 
-        The weights are summed in the order :func:`features` lists the features (tokens, then
+        The products are summed in the order :func:`features` lists the features (tokens, then
         bigrams, each at its first occurrence, then the question mark and the rule summaries), so
         the float sum is exactly that of the dictionary path; features without a weight add nothing.
         """
         z = self.intercept
         # the lookups run in C; a missing feature (None) or a zero weight adds nothing to the sum
-        for v in filter(None, map(self._words.get, dict.fromkeys([t for t, _, _ in tokens]))):
-            z += v
-        chars = [c for c in text if c not in _SKIP]
-        for v in filter(None, map(self._bigrams.get, dict.fromkeys(map(str.__add__, chars, chars[1:])))):
-            z += v
-        if self._question and _is_question(text):
+        for v in filter(None, map(self._words.get, words)):
+            z += v * a
+        for v in filter(None, map(self._bigrams.get, bigrams)):
+            z += v * a
+        if question:
             z += self._question
         w = self.weights
-        for f, x in rule_features(clauses).items():
+        for f, x in rules.items():
             z += w.get(f, 0.0) * x
         return z
 

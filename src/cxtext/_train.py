@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._errors import InputError, MissingDependencyError
+from ._resources import model_path
 from ._sentiment import MODEL_FORMAT, features
+from ._types import NEUTRAL_BAND
 
 if TYPE_CHECKING:
     from ._analyzer import Analyzer
 
-__all__ = ["featurise", "fit_linear", "fit_no_opinion", "fit_rows", "save_model", "read_labelled", "parse_label", "cross_validate", "CVScores", "LabelledData"]
+__all__ = ["featurise", "fit_linear", "fit_no_opinion", "shipped_no_opinion", "fit_rows", "save_model", "read_labelled", "parse_label", "cross_validate", "CVScores", "LabelledData"]
 
 def featurise(analyzer: Analyzer, texts: Sequence[str]) -> list[dict[str, float]]:
     """Feature dictionaries for texts, exactly as the model sees them at prediction time."""
@@ -44,7 +46,7 @@ def fit_linear(
     no_opinion_min: float = 0.5,
     no_opinion_scale: float = 0.1,
     neutral_texts: Sequence[str] = (),
-    neutral_C: float = 0.1,
+    neutral_C: float = 1.0,
 ) -> dict[str, Any]:
     """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict.
 
@@ -77,11 +79,24 @@ def fit_linear(
     return model
 
 
+def shipped_no_opinion() -> dict[str, Any] | None:
+    """The no-opinion detector of the shipped model (same feature format), or ``None``."""
+    from ._sentiment import DEFAULT_MODEL
+
+    path = model_path(DEFAULT_MODEL)
+    if not path.is_file():
+        return None
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    if data.get("format") != MODEL_FORMAT or "neutral" not in data:
+        return None
+    return dict(data["neutral"], source=f"shipped model of cxtext {data.get('cxtext_version', '?')}")
+
+
 def fit_no_opinion(
     opinion_rows: Sequence[dict[str, float]],
     neutral_rows: Sequence[dict[str, float]],
     *,
-    C: float = 0.1,
+    C: float = 1.0,
     threshold: float = 0.7,
     threshold_opinion: float = 0.8,
 ) -> dict[str, Any]:
@@ -257,7 +272,7 @@ class CVScores:
 
 def _label(score: float) -> int:
     # The analyser's neutral band: a neutral answer counts as wrong on two-class data.
-    return 1 if score >= 0.1 else 0 if score <= -0.1 else -1
+    return 1 if score >= NEUTRAL_BAND else 0 if score <= -NEUTRAL_BAND else -1
 
 
 def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:

@@ -12,6 +12,8 @@ from typing import Any
 
 from ._signal_types import NO_SIGNALS, Signals
 
+NEUTRAL_BAND = 0.1  # a document or clause score with |score| below this is labelled neu
+
 __all__ = ["Match", "Clause", "AspectScore", "Document", "Status"]
 
 
