@@ -137,7 +137,8 @@ def test_fast_score_equals_dictionary_score_with_a_detector():
 @pytest.mark.parametrize(("text", "label"), [
     ("请问可以退款吗？", "neu"),  # a question
     ("订单号 123456", "neu"),  # a number
-    ("好的，谢谢", "neu"),  # an acknowledgement
+    ("好的，收到", "neu"),  # an acknowledgement (a bare 好的 still reads as praise)
+    ("麻烦帮我改一下地址", "neu"),  # a request
     ("送了两个小时", "neg"),  # a complaint told as a fact: no opinion word, still a complaint
     ("鲜花饼没给", "neg"),
     ("服务很好，谢谢", "pos"),
@@ -155,8 +156,8 @@ def test_format_1_models_score_binary_features():
     new = LinearModel({"format": MODEL_FORMAT, "weights": weights, "intercept": 0.1})
     an = Analyzer(sentiment="rules")
     norm, tokens, results, _, opinions = an.prepare("很满意，发货快")
-    binary = features(norm.text, tokens, results, scaled=False)
+    binary = features(norm.text, tokens, results, legacy=True)
     assert set(binary[k] for k in binary if k[:2] in ("w:", "c:")) == {1.0}
     assert old.score(norm.text, tokens, results, opinions) == old.score_features(binary, opinions)
-    # format 2 gives every token and bigram 1/sqrt(n), so the same weights move the score less
+    # format 2 gives every token 1/sqrt(n) and has no bigrams, so the same weights move the score less
     assert 0 < new.score(norm.text, tokens, results, opinions) < old.score(norm.text, tokens, results, opinions)

@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["SentimentModel", "LinearModel", "SnowNLPModel", "load_backend", "default_method", "features", "rule_features", "MODEL_FORMAT"]
 
 MODEL_FORMAT = "cxtext-linear-sentiment/2"
-_FORMATS = {MODEL_FORMAT: True, "cxtext-linear-sentiment/1": False}  # format -> scaled features
+_LEGACY = "cxtext-linear-sentiment/1"  # binary token and character-bigram features
 DEFAULT_MODEL = "sentiment.json.gz"
 _SKIP = frozenset(" \t\r\n，,。.！!？?；;：:、~～…-—()（）[]【】\"'“”‘’《》<>/|")
+_DROP = str.maketrans(dict.fromkeys(_SKIP))  # str.translate table deleting the characters of _SKIP
 
 
 class SentimentModel(Protocol):
@@ -40,30 +41,31 @@ class SentimentModel(Protocol):
         ...
 
 
-def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult], *, scaled: bool = True) -> dict[str, float]:
+def features(text: str, tokens: Iterable[tuple[str, int, int]], clauses: Sequence[ClauseResult], *, legacy: bool = False) -> dict[str, float]:
     """The sparse features of a normalised text, shared by training and prediction.
 
-    ``w:`` tokens and ``c:`` character bigrams, ``s:q`` for a question mark, and ``r:`` summaries
-    of the rule analysis (real-valued, domain-independent: they carry most of the weight on unseen
-    domains). With ``scaled`` (format 2) the token and bigram features of a text together have unit
-    length, 1/√n each: a long review no longer outvotes its rule summaries by sheer number of words,
-    which made the model lean on the vocabulary of its training domains (format 1: binary, 1 each).
+    ``w:`` tokens, ``s:q`` for a question mark, and ``r:`` summaries of the rule analysis
+    (real-valued, domain-independent: they carry most of the weight on unseen domains). The token
+    features of a text together have unit length, 1/√n each: a long review no longer outvotes its
+    rule summaries by its number of words, which made the model lean on the vocabulary of its
+    training domains. ``legacy`` gives format 1's features: binary tokens and character bigrams.
     """
-    words, bigrams = _units(text, tokens)
-    a = _unit_value(len(words) + len(bigrams)) if scaled else 1.0
-    feats = dict.fromkeys(["w:" + t for t in words], a)
-    feats.update(dict.fromkeys(["c:" + b for b in bigrams], a))
+    words = [t for t in dict.fromkeys([t for t, _, _ in tokens]) if t not in _SKIP and not t.isspace()]
+    if legacy:
+        feats = dict.fromkeys(["w:" + t for t in words], 1.0)
+        feats.update(dict.fromkeys(["c:" + b for b in _bigrams(text)], 1.0))
+    else:
+        feats = dict.fromkeys(["w:" + t for t in words], _unit_value(len(words)))
     if _is_question(text):
         feats["s:q"] = 1.0
     feats.update(rule_features(clauses))
     return feats
 
 
-def _units(text: str, tokens: Iterable[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
-    """The distinct tokens and character bigrams of a text in first-occurrence order, punctuation left out."""
-    words = [t for t in dict.fromkeys([t for t, _, _ in tokens]) if t not in _SKIP and not t.isspace()]
-    chars = [c for c in text if c not in _SKIP]
-    return words, list(dict.fromkeys(map(str.__add__, chars, chars[1:])))
+def _bigrams(text: str) -> dict[str, None]:
+    """The distinct character bigrams of a text in first-occurrence order, punctuation left out (format 1)."""
+    chars = text.translate(_DROP)
+    return dict.fromkeys(map(str.__add__, chars, chars[1:]))
 
 
 def _unit_value(n: int) -> float:
@@ -104,9 +106,9 @@ class LinearModel:
     """Logistic regression over :func:`features` plus the rule score, loaded from portable JSON."""
 
     def __init__(self, data: dict[str, Any], source: str = "") -> None:
-        if data.get("format") not in _FORMATS:
+        if data.get("format") not in (MODEL_FORMAT, _LEGACY):
             raise ModelError(f"{source}: not a cxtext sentiment model (format {data.get('format')!r}, expected {MODEL_FORMAT!r})")
-        self.scaled = _FORMATS[data["format"]]
+        self.legacy = data["format"] == _LEGACY
         try:
             self.weights: dict[str, float] = {str(k): float(v) for k, v in data["weights"].items()}
             self.intercept = float(data["intercept"])
@@ -146,8 +148,16 @@ class LinearModel:
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:
         """``score_features(features(text, tokens, clauses), opinions)`` without building the features."""
-        words, bigrams = _units(text, tokens)
-        a = _unit_value(len(words) + len(bigrams)) if self.scaled else 1.0
+        # every distinct token, punctuation included: it has no weight, so the sums skip it; the
+        # loops run in C (set difference, map), which keeps the model near the rules' speed
+        words = dict.fromkeys([t for t, _, _ in tokens])
+        if self.legacy:
+            bigrams: Iterable[str] = _bigrams(text)
+            a = 1.0
+        else:
+            bigrams = ()
+            kept = words.keys() - _SKIP
+            a = _unit_value(len(kept) - sum(map(str.isspace, kept)))
         question = _is_question(text)
         rules = rule_features(clauses)
         z = self._polarity.z(words, bigrams, a, question, rules)
@@ -195,19 +205,16 @@ class _Linear:
         self._bigrams = {k[2:]: v for k, v in weights.items() if k.startswith("c:")}
         self._question = weights.get("s:q", 0.0)
 
-    def z(self, words: list[str], bigrams: list[str], a: float, question: bool, rules: dict[str, float]) -> float:
+    def z(self, words: Iterable[str], bigrams: Iterable[str], a: float, question: bool, rules: dict[str, float]) -> float:
         """``z_features(features(text, tokens, clauses))`` from the parts :func:`features` is built of.
 
-        The products are summed in the order :func:`features` lists the features (tokens, then
-        bigrams, each at its first occurrence, then the question mark and the rule summaries), so
-        the float sum is exactly that of the dictionary path; features without a weight add nothing.
+        Both paths add the token and bigram weights in the order :func:`features` lists them (each
+        at its first occurrence; a missing weight adds nothing), scale the sum by the units' common
+        value, then add the question mark and the rule summaries: the same float operations in the
+        same order, so the score is exactly that of the dictionary path.
         """
-        z = self.intercept
-        # the lookups run in C; a missing feature (None) or a zero weight adds nothing to the sum
-        for v in filter(None, map(self._words.get, words)):
-            z += v * a
-        for v in filter(None, map(self._bigrams.get, bigrams)):
-            z += v * a
+        units = sum(filter(None, map(self._words.get, words))) + sum(filter(None, map(self._bigrams.get, bigrams)))
+        z = self.intercept + units * a
         if question:
             z += self._question
         w = self.weights
@@ -217,9 +224,20 @@ class _Linear:
 
     def z_features(self, feats: dict[str, float]) -> float:
         w = self.weights
-        z = self.intercept
+        a = 0.0
+        words: list[float] = []
+        bigrams: list[float] = []
+        z_rest = []
         for f, v in feats.items():
-            z += w.get(f, 0.0) * v
+            kind = f[:2]
+            if kind == "w:" or kind == "c:":
+                a = v
+                (words if kind == "w:" else bigrams).append(w.get(f, 0.0))
+            else:
+                z_rest.append(w.get(f, 0.0) * v)
+        z = self.intercept + (sum(filter(None, words)) + sum(filter(None, bigrams))) * a
+        for x in z_rest:
+            z += x
         return z
 
 
