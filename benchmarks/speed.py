@@ -77,16 +77,36 @@ def load_ref(rev: str, dest: str):  # noqa: ANN201
     return cxtext_ref
 
 
+def interleaved_rates(fns: list, texts: list[str], repeat: int) -> list[float]:  # noqa: ANN001
+    """Docs/s of each function, every function timed on the same text one after the other.
+
+    A shared machine's load drifts over the seconds a whole pass takes, and whole passes then
+    compare unlike conditions; timing each text with every function in turn puts them all under
+    the same load, so the ratios are steadier (the absolute rates are not).
+    """
+    spent = [0] * len(fns)
+    clock = time.perf_counter_ns
+    for _ in range(repeat):
+        for x in texts:
+            for k, fn in enumerate(fns):
+                t = clock()
+                fn(x)
+                spent[k] += clock() - t
+    return [repeat * len(texts) / (ns / 1e9) for ns in spent]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--peers", action="store_true", help="also time snownlp and cnsenti (slow)")
     ap.add_argument("--ref", metavar="REV", help="also time the analyser code of this git revision")
     ap.add_argument("--repeat", type=int, default=3, help="rounds; each method keeps its best (default 3)")
+    ap.add_argument("--interleave", action="store_true",
+                    help="time every method on each text in turn (steadier ratios on a loaded machine)")
     args = ap.parse_args()
     texts, what = corpus(args.n)
     chars = sum(map(len, texts))
-    extra = (" --peers" if args.peers else "") + (f" --ref {args.ref}" if args.ref else "")
+    extra = (" --peers" if args.peers else "") + (f" --ref {args.ref}" if args.ref else "") + (" --interleave" if args.interleave else "")
     print(f"command: python benchmarks/speed.py --n {args.n}{extra}")
     load = "load average {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, one process; {load}")
@@ -112,7 +132,7 @@ def main() -> None:
             an = cls(sentiment=method).warm_up()
             names.append(f"{label} Analyzer().analyze ({an.method_})")
             fns.append(an.analyze)
-    rates = best_rates(fns, texts, args.repeat)
+    rates = (interleaved_rates if args.interleave else best_rates)(fns, texts, args.repeat)
     jieba_rate = rates[0]
     rows = list(zip(names, rates, strict=True))
     if args.peers:
