@@ -1,11 +1,11 @@
 """Document-sentiment backends beyond the lexicon rules.
 
-``model``: a linear model (logistic regression, trained with scikit-learn by ``benchmarks`` scripts or
-``cxtext train``) over the tokens the analyser already has, character bigrams and summaries of the
-rule analysis. It is
-stored as gzipped JSON — weights by feature name, the cxtext version and what it was trained on — so
-it loads in any Python without scikit-learn and without unpickling code. Prediction is a dictionary
-lookup per feature, which keeps it as fast as the rules.
+``model``: two logistic regressions (trained with scikit-learn by ``benchmarks`` scripts or
+``cxtext train``) over the tokens the analyser already has, a question mark and summaries of the
+rule analysis: one for polarity, one that tells texts stating no opinion (questions, requests,
+order numbers) from reviews. They are stored as gzipped JSON — weights by feature name, the cxtext
+version and what they were trained on — so they load in any Python without scikit-learn and without
+unpickling code. Prediction is a dictionary lookup per token, which keeps it near the rules' speed.
 
 ``snownlp``: snownlp's naive Bayes classifier, opt-in (about 40 times slower than segmentation).
 """
