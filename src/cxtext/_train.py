@@ -51,8 +51,9 @@ def fit_linear(
     """Fit logistic regression on texts with labels 1 (positive) / 0 (negative); return the model dict.
 
     With ``neutral_texts`` (texts that state no opinion) a no-opinion detector is fitted too (see
-    :func:`fit_no_opinion`): a text is neutral when the detector says so. Without them, such a text gets a polar label only when the model is at least
-    ``no_opinion_min`` sure (|2p − 1|). A neutral text's score is scaled by ``no_opinion_scale`` into
+    :func:`fit_no_opinion`): a text is neutral when the detector says so. Without them, a text with
+    no opinion word gets a polar label only when the model is at least ``no_opinion_min`` sure
+    (|2p − 1|). A neutral text's score is scaled by ``no_opinion_scale`` into
     the neutral band.
     """
     rows = featurise(analyzer, texts)
@@ -293,11 +294,13 @@ def cross_validate(
     Cs: Sequence[float] = (0.03,),
     min_df: int = 2,
     seed: int = 0,
+    neutral: dict[str, Any] | None = None,
 ) -> CVScores:
     """Stratified k-fold scores of the model as the analyser uses it (neutral band included).
 
     With several ``Cs`` the one with the best mean macro-F1 is chosen; its figures come from the same
-    folds, so they are slightly optimistic (say so when reporting them).
+    folds, so they are slightly optimistic (say so when reporting them). ``neutral`` is the
+    no-opinion detector the saved model will carry, so the folds are scored as the model will be.
     """
     from ._sentiment import LinearModel, MODEL_FORMAT as _FORMAT
 
@@ -317,7 +320,8 @@ def cross_validate(
         accs, f1s = [], []
         for train, test in splits:
             weights, intercept = fit_rows([rows[i] for i in train], [labels[i] for i in train], C=C, min_df=min_df)
-            model = LinearModel({"format": _FORMAT, "weights": weights, "intercept": intercept})
+            model = LinearModel({"format": _FORMAT, "weights": weights, "intercept": intercept,
+                                 **({"neutral": neutral} if neutral is not None else {})})
             gold = [labels[i] for i in test]
             pred = [_label(model.score_features(rows[i], int(rows[i].get("r:opinion", 0.0)))) for i in test]
             accs.append(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold))
