@@ -88,6 +88,13 @@ def test_negation_degree_and_contrast_move_the_score(rules_analyzer):
     assert score("服务很好，但是菜很难吃") < 0 < score("菜很难吃，但是服务很好")
 
 
+def test_what_was_not_given_or_answered_is_a_complaint_at_the_clause_end(rules_analyzer):
+    label = lambda t: rules_analyzer.analyze(t).label  # noqa: E731
+    assert label("外卖还没到") == label("鲜花饼没给") == label("客服到现在没回") == "neg"
+    assert label("还没到期") == "neu"  # not at the end of the clause: no complaint
+    assert label("请问会员卡什么时候到期") == "neu"
+
+
 def test_a_negator_after_the_word_negates_it_only_at_the_clause_end(rules_analyzer):
     score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
     assert score("优惠都没有了") < 0  # 没有 closes the clause: no discount

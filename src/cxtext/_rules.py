@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass, field
 
 from ._effort import find_waits
@@ -289,6 +290,30 @@ def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hi
         h.pos = n
 
 
+# Something the customer was owed and did not get, told at the end of a clause (外卖还没到, 鲜花饼没给,
+# 退款一直没退, 客服到现在没回): a complaint without an opinion word. Only at the clause end, so that
+# 没到期, 没给差评 and 没收到任何问题 are not read this way.
+_UNDONE = re.compile(r"(?:没有|没|未)(?:给我们|给我|给|送到|送来|到|发货|退款|退|回复|回|收到)(?:[了啊呀呢哦吧])*$")
+_UNDONE_TERM = Term(weight=-1.0, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
+
+
+def _add_undone(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit], full: str, origin: int) -> None:
+    """Add a negative opinion for a clause that ends in something not given, sent or answered."""
+    base = tokens[i][1]
+    text = full[base - origin : tokens[j - 1][2] - origin]
+    m = _UNDONE.search(text)
+    if m is None:
+        return
+    s, e = base + m.start(), base + m.end()
+    if any(h.start < e and s < h.end and h.info.weight is not None for h in hits):
+        return  # an opinion word already says it (没回复 may be a lexicon entry)
+    hits[:] = [h for h in hits if h.end <= s or h.start >= e]
+    hits.append(Hit(m.group(), _UNDONE_TERM, s, e, 0))
+    hits.sort(key=lambda h: h.start)
+    for n, h in enumerate(hits):
+        h.pos = n
+
+
 def split_clauses(tokens: list[tuple[str, int, int]], index: TermIndex) -> list[tuple[int, int, str | None, int]]:
     """``(first_token, end_token, contrast_role, sentence_no)`` for each clause."""
     clauses: list[tuple[int, int, str | None, int]] = []
@@ -336,6 +361,7 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
         _add_waits(tokens, i, j, hits, full, origin)
+        _add_undone(tokens, i, j, hits, full, origin)
         score, opinions = _score_hits(hits, full[hits[-1].end - origin:tokens[j - 1][2] - origin] if hits else "")
         weight = 1.0
         if role == "but":
