@@ -269,25 +269,15 @@ _SHORT_WAIT_TERM = Term(weight=None, aspects=_WAIT_TERM.aspects, negator=False, 
 _SHORT_WAIT = 10.0  # minutes
 
 
-def _add_waits(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit], full: str, origin: int) -> None:
+def _add_waits(text: str, base: int, hits: list[Hit]) -> None:
     """Add a negative convenience opinion for each reported wait (issue of effort, not of words).
 
-    ``full`` is the text of all the tokens joined (once per document), starting at offset ``origin``.
+    ``text`` is the clause's text, starting at offset ``base``.
     """
-    base = tokens[i][1]
-    text = full[base - origin : tokens[j - 1][2] - origin]
-    waits = find_waits(text)
-    if not waits:
-        return
-    for w in waits:
-        s, e = base + w.start, base + w.end
-        # the wait replaces lexicon hits inside it (等, 排队) so nothing is counted twice
-        hits[:] = [h for h in hits if h.end <= s or h.start >= e]
+    for w in find_waits(text):
         term = _SHORT_WAIT_TERM if w.short or w.value < _SHORT_WAIT else _WAIT_TERM
-        hits.append(Hit(w.term, term, s, e, 0))
-    hits.sort(key=lambda h: h.start)
-    for n, h in enumerate(hits):
-        h.pos = n
+        # the wait replaces lexicon hits inside it (等, 排队) so nothing is counted twice
+        _insert(hits, Hit(w.term, term, base + w.start, base + w.end, 0))
 
 
 # Something the customer was owed and did not get, told at the end of a clause (外卖还没到, 鲜花饼没给,
@@ -297,18 +287,23 @@ _UNDONE = re.compile(r"(?:没有|没|未)(?:给我们|给我|给|送到|送来|�
 _UNDONE_TERM = Term(weight=-1.0, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
 
 
-def _add_undone(tokens: list[tuple[str, int, int]], i: int, j: int, hits: list[Hit], full: str, origin: int) -> None:
+def _add_undone(text: str, base: int, hits: list[Hit]) -> None:
     """Add a negative opinion for a clause that ends in something not given, sent or answered."""
-    base = tokens[i][1]
-    text = full[base - origin : tokens[j - 1][2] - origin]
+    if "没" not in text and "未" not in text:
+        return
     m = _UNDONE.search(text)
     if m is None:
         return
     s, e = base + m.start(), base + m.end()
     if any(h.start < e and s < h.end and h.info.weight is not None for h in hits):
         return  # an opinion word already says it (没回复 may be a lexicon entry)
-    hits[:] = [h for h in hits if h.end <= s or h.start >= e]
-    hits.append(Hit(m.group(), _UNDONE_TERM, s, e, 0))
+    _insert(hits, Hit(m.group(), _UNDONE_TERM, s, e, 0))
+
+
+def _insert(hits: list[Hit], hit: Hit) -> None:
+    """Put ``hit`` among ``hits`` in text order; the lexicon hits it covers give way to it."""
+    hits[:] = [h for h in hits if h.end <= hit.start or h.start >= hit.end]
+    hits.append(hit)
     hits.sort(key=lambda h: h.start)
     for n, h in enumerate(hits):
         h.pos = n
@@ -360,9 +355,11 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
         if sentence != prev_sentence:
             prev_sentence, sentence_first = sentence, len(out)
         hits = _match(tokens, i, j, index)
-        _add_waits(tokens, i, j, hits, full, origin)
-        _add_undone(tokens, i, j, hits, full, origin)
-        score, opinions = _score_hits(hits, full[hits[-1].end - origin:tokens[j - 1][2] - origin] if hits else "")
+        base = tokens[i][1]
+        text = full[base - origin : tokens[j - 1][2] - origin]
+        _add_waits(text, base, hits)
+        _add_undone(text, base, hits)
+        score, opinions = _score_hits(hits, text[hits[-1].end - base:] if hits else "")
         weight = 1.0
         if role == "but":
             weight = _BUT_WEIGHT
