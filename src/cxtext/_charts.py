@@ -8,7 +8,7 @@ escaping is what keeps a hostile store name inert.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -48,6 +48,15 @@ def _svg(width: int, height: int, body: list[str], label: str) -> str:
     )
 
 
+def _ticks(x: Callable[[float], float], scale: float, y1: int, y2: int, label_y: int) -> list[str]:
+    """Vertical grid lines at the whole numbers of a 0–``scale`` axis, each labelled below."""
+    out = []
+    for tick in range(0, int(scale) + 1, 2 if scale >= 8 else 1):
+        out.append(f'<line x1="{_n(x(tick))}" y1="{y1}" x2="{_n(x(tick))}" y2="{y2}" stroke="{GRID}"/>')
+        out.append(_text(x(tick), label_y, tick, anchor="middle", fill=MUTED, size=11))
+    return out
+
+
 def _text(x: float, y: float, s: Any, *, anchor: str = "start", fill: str = INK, size: int = 13,
           weight: str = "normal") -> str:
     return (f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="{fill}" font-size="{size}" '
@@ -69,10 +78,7 @@ def dots(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], *, scale:
     def x(v: float) -> float:
         return left + plot * max(0.0, min(v, scale)) / scale
 
-    body = []
-    for tick in range(0, int(scale) + 1, 2 if scale >= 8 else 1):
-        body.append(f'<line x1="{_n(x(tick))}" y1="{top - 8}" x2="{_n(x(tick))}" y2="{height - 34}" stroke="{GRID}"/>')
-        body.append(_text(x(tick), height - 18, tick, anchor="middle", fill=MUTED, size=11))
+    body = _ticks(x, scale, top - 8, height - 34, height - 18)
     for i, r in enumerate(rows):
         cy = top + row_h * i + row_h / 2
         color = KEY if r.get("key") else INK
@@ -164,10 +170,7 @@ def bars(items: Sequence[Mapping[str, Any]], labels: Mapping[str, str], *, scale
     def x(v: float) -> float:
         return left + plot * max(0.0, min(v, scale)) / scale
 
-    body = []
-    for tick in range(0, int(scale) + 1, 2 if scale >= 8 else 1):
-        body.append(f'<line x1="{_n(x(tick))}" y1="{top}" x2="{_n(x(tick))}" y2="{height - 22}" stroke="{GRID}"/>')
-        body.append(_text(x(tick), height - 8, tick, anchor="middle", fill=MUTED, size=11))
+    body = _ticks(x, scale, top, height - 22, height - 8)
     for i, it in enumerate(items):
         cy = top + row_h * i + row_h / 2
         color = KEY if it.get("key") else ACTUAL
