@@ -54,6 +54,20 @@ def test_aspect_polarity(analyzer, text, kind, id, sign):
     assert found[id].polarity * sign > 0, f"{id} polarity {found[id].polarity} in {text!r}"
 
 
+def test_an_aspect_without_an_opinion_of_its_own_takes_the_documents(analyzer):
+    # 信号 is named in a complaint with no opinion word beside it: the complaint is about it
+    doc = analyzer.analyze("地下室一点信号都没有")
+    assert doc.label == "neg"
+    assert doc.factors["product"].evidence[0].polarity == 0.0  # the mention itself stays neutral
+    assert doc.factors["product"].polarity == doc.score
+    # an aspect with an opinion of its own keeps it, whatever the document says
+    doc = analyzer.analyze("服务很好，但是菜太难吃了，再也不来了")
+    assert doc.label == "neg" and doc.factors["service"].polarity > 0.5
+    # a neutral document leaves its aspects neutral
+    doc = analyzer.analyze("请问你们的停车场在哪里？")
+    assert doc.label == "neu" and doc.factors["convenience"].polarity == 0.0
+
+
 DOCUMENTS = [
     ("东西很好，物流也快，下次还来", "pos"),
     ("太差了，再也不来了", "neg"),

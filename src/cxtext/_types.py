@@ -94,7 +94,12 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class AspectScore:
-    """The aggregated view of one factor or theme in a document."""
+    """The aggregated view of one factor or theme in a document.
+
+    ``polarity`` is the mean opinion of the mentions (``evidence`` keeps each mention's own); when
+    they carry none, or too weak an opinion to call, it is the document's score: an aspect named in
+    a complaint without an opinion word beside it (地下室一点信号都没有) shares the complaint.
+    """
 
     id: str
     polarity: float
