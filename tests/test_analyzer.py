@@ -109,6 +109,15 @@ def test_what_was_not_given_or_answered_is_a_complaint_at_the_clause_end(rules_a
     assert label("请问会员卡什么时候到期") == "neu"
 
 
+def test_what_came_is_not_what_was_ordered(rules_analyzer):
+    label = lambda t: rules_analyzer.analyze(t).label  # noqa: E731
+    assert label("买的是黑色的，发来的是白色的") == label("订的大床房，给的却是标间") == "neg"
+    assert label("我要的是疙瘩汤，送来的是西红柿鸡蛋汤") == "neg"
+    # no order named, a gift (送的是), or a delivery that is not a swap: no complaint
+    assert label("送来的是一份汤") == label("这是我买的第二个了，送的是小样") == "neu"
+    assert label("点的外卖，送来的时候") == "neu"
+
+
 def test_a_negator_after_the_word_negates_it_only_at_the_clause_end(rules_analyzer):
     score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
     assert score("优惠都没有了") < 0  # 没有 closes the clause: no discount

@@ -300,6 +300,26 @@ def _add_undone(text: str, base: int, hits: list[Hit]) -> None:
     _insert(hits, Hit(m.group(), _UNDONE_TERM, s, e, 0))
 
 
+# What came is not what was ordered (买的是黑色的，发来的是白色的; 订的大床房，给的却是标间): a complaint
+# told as two facts, with no opinion word. The received half must say 的是 (送来的是小份), so that
+# 点的外卖，送来的时候还热着 is not read this way, and it must say it came (送来的是; 送的是小样 is a
+# gift); the ordered half may open the clause or an earlier clause of the same sentence.
+_ORDERED = re.compile(r"(?:买|点|订|要|选|拍|下单|预订|预定)了?的")
+_RECEIVED = re.compile(r"(?:[发寄送端拿]过?来|送到|[上给]|给我)的(?:却|竟然|居然|怎么)?是")
+
+
+def _add_mismatch(text: str, base: int, hits: list[Hit], ordered: bool) -> bool:
+    """Add a negative opinion for a received-not-ordered clause; return whether the clause says what was ordered."""
+    m = _RECEIVED.search(text)
+    said = _ORDERED.search(text, 0, m.start() if m else len(text)) is not None
+    if m is None or not (ordered or said):
+        return said
+    s, e = base + m.start(), base + m.end()
+    if not any(h.start < e and s < h.end for h in hits):
+        _insert(hits, Hit(m.group(), _UNDONE_TERM, s, e, 0))
+    return said
+
+
 def _insert(hits: list[Hit], hit: Hit) -> None:
     """Put ``hit`` among ``hits`` in text order; the lexicon hits it covers give way to it."""
     hits[:] = [h for h in hits if h.end <= hit.start or h.start >= hit.end]
@@ -348,17 +368,19 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
     out: list[ClauseResult] = []
     prev_sentence = -1
     sentence_first = 0
+    ordered = False  # an earlier clause of the sentence said what was ordered (买的是…)
     # the tokens are contiguous (they cover the text): one join serves every clause's slice
     full = "".join([t for t, _, _ in tokens])
     origin = tokens[0][1] if tokens else 0
     for i, j, role, sentence in split_clauses(tokens, index):
         if sentence != prev_sentence:
-            prev_sentence, sentence_first = sentence, len(out)
+            prev_sentence, sentence_first, ordered = sentence, len(out), False
         hits = _match(tokens, i, j, index)
         base = tokens[i][1]
         text = full[base - origin : tokens[j - 1][2] - origin]
         _add_waits(text, base, hits)
         _add_undone(text, base, hits)
+        ordered = _add_mismatch(text, base, hits, ordered) or ordered
         score, opinions = _score_hits(hits, text[hits[-1].end - base:] if hits else "")
         weight = 1.0
         if role == "but":
