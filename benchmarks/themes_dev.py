@@ -47,8 +47,8 @@ def main() -> None:
             missed = sorted(gold.keys() - found.keys())
             extra = sorted(found.keys() - gold.keys())
             if missed or extra:
-                terms = sorted({m.text for m in doc.matches if m.kind == "theme"}) if hasattr(doc, "matches") else []
-                print(f"{r['id']} {r['text']}\n    missed {missed} extra {extra} {terms}")
+                terms = {k: sorted({m.term for m in v.evidence}) for k, v in doc.themes.items()}
+                print(f"{r['id']} {r['text']}\n    missed {missed} extra {extra} found {terms}")
     scores.print(f"Theme development set ({len(recs)} texts, {len(industries)} industries): themes", THEMES)
 
 
