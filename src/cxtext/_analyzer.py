@@ -22,11 +22,13 @@ from ._types import NEUTRAL_BAND, AspectScore, Clause, Document, Match, Status, 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._aspect_model import AspectModel
     from ._sentiment import SentimentModel
 
-__all__ = ["Analyzer", "SENTIMENT_METHODS"]
+__all__ = ["Analyzer", "SENTIMENT_METHODS", "ASPECT_METHODS"]
 
 SENTIMENT_METHODS = ("auto", "rules", "model", "snownlp")
+ASPECT_METHODS = ("auto", "lexicon")
 _DOC_SCALE = 1.5  # how many ordinary opinion words make a strongly polarised document
 
 
@@ -40,6 +42,11 @@ class Analyzer:
     ``sentiment`` chooses the document-sentiment method: ``"rules"`` (lexicon rules only),
     ``"model"`` (the shipped linear model over tokens plus the rule score), ``"snownlp"`` (snownlp's
     Bayes classifier; slow, opt-in) or ``"auto"`` (the default: the best measured method available).
+
+    ``aspects`` chooses how factors and themes are found: ``"lexicon"`` (lexicon terms only) or
+    ``"auto"`` (the default: lexicon terms, plus the shipped learned detector for ids that customers
+    name in their own words; see :mod:`cxtext._aspect_model`). ``aspect_model`` is a detector file of
+    one's own (benchmarks/train_aspects.py).
     """
 
     def __init__(
@@ -50,14 +57,20 @@ class Analyzer:
         sentiment: str = "auto",
         model: str | os.PathLike[str] | None = None,
         max_evidence: int = 5,
+        aspects: str = "auto",
+        aspect_model: str | os.PathLike[str] | None = None,
     ) -> None:
         if sentiment not in SENTIMENT_METHODS:
             raise ConfigError(f"sentiment={sentiment!r} is not a method; allowed: {', '.join(SENTIMENT_METHODS)}")
+        if aspects not in ASPECT_METHODS:
+            raise ConfigError(f"aspects={aspects!r} is not a method; allowed: {', '.join(ASPECT_METHODS)}")
         self.lexicons = lexicons
         self.industry = industry
         self.sentiment = sentiment
         self.model = model
         self.max_evidence = max_evidence
+        self.aspects = aspects
+        self.aspect_model = aspect_model
         self.lexicon_: Lexicon = load_lexicon(lexicons, industry=industry)
         self._setup()
 
@@ -70,6 +83,7 @@ class Analyzer:
         self._model_lock = threading.Lock()
         self._model: SentimentModel | None = None
         self._method: str | None = None
+        self._aspect_detector: AspectModel | None | bool = False  # False: not loaded yet
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -78,6 +92,8 @@ class Analyzer:
             "sentiment": self.sentiment,
             "model": self.model,
             "max_evidence": self.max_evidence,
+            "aspects": self.aspects,
+            "aspect_model": self.aspect_model,
             "lexicon_": self.lexicon_,
         }
 
@@ -111,10 +127,23 @@ class Analyzer:
                     self._model = load_backend(method, self.model)
         return self._model
 
+    def _detector_model(self) -> AspectModel | None:
+        detector = self._aspect_detector
+        if detector is False:
+            with self._model_lock:
+                if self._aspect_detector is False:
+                    from ._aspect_model import AspectModel, shipped_aspect_model
+
+                    path = self.aspect_model if self.aspect_model is not None else shipped_aspect_model()
+                    self._aspect_detector = None if self.aspects == "lexicon" or path is None else AspectModel.load(path)
+            detector = self._aspect_detector
+        return detector  # type: ignore[return-value]
+
     def warm_up(self) -> Analyzer:
-        """Build the tokenizer and load the model now rather than on the first document."""
+        """Build the tokenizer and load the models now rather than on the first document."""
         self._segmenter.tokenizer  # noqa: B018
         self._sentiment_model()
+        self._detector_model()
         return self
 
     # ----------------------------------------------------------------------------------------------
@@ -188,8 +217,12 @@ class Analyzer:
         label = "neu" if abs(score) < NEUTRAL_BAND else "pos" if score > 0 else "neg"
 
         found = self._detector.scan(norm, results)
-        clauses, factors, themes, touchpoints, stages = self._collect(
-            results, norm, found.clause_emotions, 0.0 if label == "neu" else score)
+        document = 0.0 if label == "neu" else score
+        clauses, factors, themes, touchpoints, stages = self._collect(results, norm, found.clause_emotions, document)
+        detector = self._detector_model()
+        if detector is not None:
+            factors = self._add_detected(detector, "factor", factors, self._factor_ids, tokens, norm, document)
+            themes = self._add_detected(detector, "theme", themes, self._theme_ids, tokens, norm, document)
         signals = self._detector.finish(found, norm, results, clauses, label)
         return Document(
             id=id,
@@ -303,6 +336,25 @@ class Analyzer:
             evidence.sort(key=lambda m: m.start)
             out[id_] = AspectScore(id_, pol, len(ms), tuple(evidence))
         return out
+
+
+    def _add_detected(self, detector: AspectModel, kind: str, found: dict[str, AspectScore], order: tuple[str, ...],
+                      tokens: list[tuple[str, int, int]], norm: Normalized, document: float) -> dict[str, AspectScore]:
+        """``found`` plus the ids of ``kind`` the learned detector is sure of, in catalogue order.
+
+        An added id's evidence is the token that weighs most for it (first occurrence), with no
+        polarity of its own; its polarity is the document's (see :meth:`_aggregate`).
+        """
+        first: dict[str, tuple[int, int]] = {}
+        for t, s, e in tokens:
+            first.setdefault(t, (s, e))
+        added = detector.detect(first, kind, found, order)
+        if not added:
+            return found
+        for id_, term in added:
+            s, e = norm.span(*first[term])
+            found[id_] = AspectScore(id_, document, 1, (Match(kind, id_, term, s, e, 0.0),))
+        return {id_: found[id_] for id_ in order if id_ in found}
 
 
 def _attach_clause(target: ClauseResult, source: ClauseResult) -> None:

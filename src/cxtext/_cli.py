@@ -93,6 +93,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sentiment", default="auto", choices=["auto", "rules", "model", "snownlp"],
                    help="document sentiment method (default: auto, the best measured one)")
     p.add_argument("--model", metavar="PATH", help="sentiment model trained with 'cxtext train' (implies --sentiment model)")
+    p.add_argument("--aspects", default="auto", choices=["auto", "lexicon"],
+                   help="how factors and themes are found: auto (default: lexicon terms plus the learned detector "
+                        "for what customers say in their own words) or lexicon (lexicon terms only)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
 
 
@@ -122,7 +125,8 @@ def _analyzer(args: argparse.Namespace):  # noqa: ANN202
     model = getattr(args, "model", None)
     if model is not None and args.sentiment not in ("auto", "model"):
         raise SystemExit(f"cxtext: error: --model needs --sentiment model or auto, not {args.sentiment}")
-    analyzer = Analyzer(lexicons=args.lexicons, industry=args.industry, sentiment=args.sentiment, model=model)
+    analyzer = Analyzer(lexicons=args.lexicons, industry=args.industry, sentiment=args.sentiment, model=model,
+                        aspects=getattr(args, "aspects", "auto"))
     if model is not None:
         analyzer.warm_up()  # a missing or corrupt model fails before any output is written
     return analyzer
