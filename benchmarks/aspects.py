@@ -1,6 +1,7 @@
 """Aspect-level accuracy: factor and theme detection, and the polarity given to what was detected.
 
-    python benchmarks/aspects.py
+    python benchmarks/aspects.py                    # the default analyser
+    python benchmarks/aspects.py --aspects lexicon  # lexicon terms only, without the learned detector
 
 Three sets, each printed with precision, recall and F1 of detection per factor (and theme), and the
 polarity accuracy on the mentions that were both labelled and detected:
@@ -16,8 +17,11 @@ polarity accuracy on the mentions that were both labelled and detected:
 3. The project's own hand-labelled CX sentences (``benchmarks/data/cx_sentences.jsonl``, 350 sentences
    from 13 industries, six factors and ten themes with polarity).
 
-The polarities come from the lexicon rules (negation, degree, contrast); the document-level model is
-not involved. Sets 1 and 2 are skipped when ``../shared/data`` is absent.
+An aspect's polarity comes from the lexicon rules (negation, degree, contrast) of the clauses that
+mention it; an aspect mentioned without an opinion of its own, or found by the learned detector,
+takes the document's score. The detector is trained on other project-written texts
+(benchmarks/train_aspects.py), never on these sets. Sets 1 and 2 are skipped when ``../shared/data``
+is absent.
 """
 
 from __future__ import annotations
@@ -181,10 +185,12 @@ def own(an: Analyzer) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.parse_args()
-    print("command: python benchmarks/aspects.py")
+    ap.add_argument("--aspects", default="auto", choices=["auto", "lexicon"],
+                    help="auto: lexicons plus the learned detector (the default analyser); lexicon: lexicons only")
+    args = ap.parse_args()
+    print("command: python benchmarks/aspects.py" + (" --aspects lexicon" if args.aspects == "lexicon" else ""))
     t = time.perf_counter()
-    an = Analyzer().warm_up()
+    an = Analyzer(aspects=args.aspects).warm_up()
     asap(an)
     absa(an)
     own(an)
