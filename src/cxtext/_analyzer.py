@@ -221,8 +221,7 @@ class Analyzer:
         clauses, factors, themes, touchpoints, stages = self._collect(results, norm, found.clause_emotions, document)
         detector = self._detector_model()
         if detector is not None:
-            factors = self._add_detected(detector, "factor", factors, self._factor_ids, tokens, norm, document)
-            themes = self._add_detected(detector, "theme", themes, self._theme_ids, tokens, norm, document)
+            factors, themes = self._add_detected(detector, factors, themes, tokens, norm, document)
         signals = self._detector.finish(found, norm, results, clauses, label)
         return Document(
             id=id,
@@ -338,23 +337,28 @@ class Analyzer:
         return out
 
 
-    def _add_detected(self, detector: AspectModel, kind: str, found: dict[str, AspectScore], order: tuple[str, ...],
-                      tokens: list[tuple[str, int, int]], norm: Normalized, document: float) -> dict[str, AspectScore]:
-        """``found`` plus the ids of ``kind`` the learned detector is sure of, in catalogue order.
+    def _add_detected(self, detector: AspectModel, factors: dict[str, AspectScore], themes: dict[str, AspectScore],
+                      tokens: list[tuple[str, int, int]], norm: Normalized, document: float,
+                      ) -> tuple[dict[str, AspectScore], dict[str, AspectScore]]:
+        """The factors and themes plus the ids the learned detector is sure of, in catalogue order.
 
         An added id's evidence is the token that weighs most for it (first occurrence), with no
         polarity of its own; its polarity is the document's (see :meth:`_aggregate`).
         """
         first: dict[str, tuple[int, int]] = {}
         for t, s, e in tokens:
-            first.setdefault(t, (s, e))
-        added = detector.detect(first, kind, found, order)
+            if t not in first:
+                first[t] = (s, e)
+        added = detector.detect(first, {"factor": factors, "theme": themes},
+                                {"factor": self._factor_ids, "theme": self._theme_ids})
         if not added:
-            return found
-        for id_, term in added:
+            return factors, themes
+        out = {"factor": dict(factors), "theme": dict(themes)}
+        for kind, id_, term in added:
             s, e = norm.span(*first[term])
-            found[id_] = AspectScore(id_, document, 1, (Match(kind, id_, term, s, e, 0.0),))
-        return {id_: found[id_] for id_ in order if id_ in found}
+            out[kind][id_] = AspectScore(id_, document, 1, (Match(kind, id_, term, s, e, 0.0),))
+        return ({i: out["factor"][i] for i in self._factor_ids if i in out["factor"]},
+                {i: out["theme"][i] for i in self._theme_ids if i in out["theme"]})
 
 
 def _attach_clause(target: ClauseResult, source: ClauseResult) -> None:

@@ -39,17 +39,28 @@ class AspectModel:
         if data.get("format") != ASPECT_MODEL_FORMAT:
             raise ModelError(f"{source}: not a cxtext aspect model (format {data.get('format')!r}, expected {ASPECT_MODEL_FORMAT!r})")
         try:
-            self.intercepts: dict[str, float] = {str(k): float(v) for k, v in data["intercepts"].items()}
+            intercepts = {str(k): float(v) for k, v in data["intercepts"].items()}
             self.thresholds: dict[str, float] = {str(k): float(v) for k, v in data["thresholds"].items()}
-            # token -> ((key, weight), ...): one lookup per token scores every id at once
-            self.tokens: dict[str, tuple[tuple[str, float], ...]] = {
-                str(t): tuple((str(k), float(w)) for k, w in pairs) for t, pairs in data["tokens"].items()
-            }
+            pairs = {str(t): [(str(k), float(w)) for k, w in ps] for t, ps in data["tokens"].items()}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{source}: aspect model file is incomplete or corrupt ({exc})") from None
         for kind in self.thresholds:
             if kind not in KINDS or not 0.0 < self.thresholds[kind] < 1.0:
                 raise ModelError(f"{source}: aspect model threshold for {kind!r} must be a probability for 'factor' or 'theme'")
+        # Dense rows: one weight per id for every token, so a text's scores are column sums of its
+        # tokens' rows, computed by zip and sum in C rather than a Python loop per weight.
+        self.keys: tuple[str, ...] = tuple(intercepts)
+        column = {k: i for i, k in enumerate(self.keys)}
+        unknown = {k for ps in pairs.values() for k, _ in ps} - set(column)
+        if unknown:
+            raise ModelError(f"{source}: aspect model weights for ids without an intercept: {', '.join(sorted(unknown))}")
+        self.intercepts = tuple(intercepts.values())
+        self.rows: dict[str, tuple[float, ...]] = {}
+        for t, ps in pairs.items():
+            row = [0.0] * len(self.keys)
+            for k, w in ps:
+                row[column[k]] = w
+            self.rows[t] = tuple(row)
         # comparing z with the threshold's logit spares a sigmoid per id
         self._z_min = {k: math.log(t / (1.0 - t)) for k, t in self.thresholds.items()}
         self.meta = {k: v for k, v in data.items() if k not in ("tokens", "intercepts")}
@@ -69,37 +80,35 @@ class AspectModel:
         return cls(data, str(path))
 
     def z(self, words: Iterable[str]) -> dict[str, float]:
-        """The regression's linear score per id for the distinct tokens ``words``."""
-        z = dict(self.intercepts)
-        get = self.tokens.get
-        for w in words:
-            pairs = get(w)
-            if pairs:
-                for k, v in pairs:
-                    z[k] += v
-        return z
+        """The regressions' linear scores by key (``"theme:trust"``) for the distinct tokens ``words``."""
+        rows = list(filter(None, map(self.rows.get, words)))
+        sums = map(sum, zip(*rows)) if rows else (0.0 for _ in self.keys)
+        return {k: b + x for k, b, x in zip(self.keys, self.intercepts, sums)}
 
-    def detect(self, words: Iterable[str], kind: str, found: Iterable[str], allowed: Iterable[str]) -> list[tuple[str, str]]:
-        """``(id, evidence_token)`` for each id of ``kind`` in ``allowed`` and not ``found`` that the
-        detector is sure of, in ``allowed``'s order; ``words`` are the text's distinct tokens."""
-        if kind not in self._z_min:
-            return []
+    def detect(self, words: Iterable[str], found: dict[str, Iterable[str]], allowed: dict[str, Iterable[str]]) -> list[tuple[str, str, str]]:
+        """``(kind, id, evidence_token)`` for each id of ``allowed[kind]`` not in ``found[kind]`` that
+        the detector is sure of, in ``allowed``'s order; ``words`` are the text's distinct tokens and
+        the evidence is the one of them that weighs most for the id."""
         words = list(words)
         z = self.z(words)
-        z_min = self._z_min[kind]
-        found = set(found)
         out = []
-        for id_ in allowed:
-            key = f"{kind}:{id_}"
-            if id_ in found or z.get(key, -math.inf) < z_min:
+        for kind, ids in allowed.items():
+            z_min = self._z_min.get(kind)
+            if z_min is None:
                 continue
-            best, best_w = "", 0.0
-            for w in words:
-                for k, v in self.tokens.get(w, ()):
-                    if k == key and v > best_w:
-                        best, best_w = w, v
-            if best:
-                out.append((id_, best))
+            have = set(found.get(kind, ()))
+            for id_ in ids:
+                key = f"{kind}:{id_}"
+                if id_ in have or z.get(key, -math.inf) < z_min:
+                    continue
+                col = self.keys.index(key)
+                best, best_w = "", 0.0
+                for w in words:
+                    row = self.rows.get(w)
+                    if row is not None and row[col] > best_w:
+                        best, best_w = w, row[col]
+                if best:
+                    out.append((kind, id_, best))
         return out
 
 
