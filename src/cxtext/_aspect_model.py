@@ -15,15 +15,13 @@ version and the data it was trained on, loaded on first use.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 from collections.abc import Iterable
 from typing import Any
 
 from ._errors import ModelError
-from ._resources import model_path
+from ._resources import model_path, read_model
 
 __all__ = ["AspectModel", "ASPECT_MODEL_FORMAT", "DEFAULT_ASPECT_MODEL", "shipped_aspect_model"]
 
@@ -67,16 +65,7 @@ class AspectModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | Any) -> AspectModel:
-        try:
-            raw = path.read_bytes() if hasattr(path, "read_bytes") else open(path, "rb").read()
-        except FileNotFoundError:
-            raise ModelError(f"{path}: aspect model file not found") from None
-        try:
-            if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
-            data = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{path}: not a readable aspect model file ({exc})") from None
+        data = read_model(path, "aspect model")
         return cls(data, str(path))
 
     def z(self, words: Iterable[str]) -> dict[str, float]:

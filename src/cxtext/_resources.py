@@ -7,14 +7,17 @@ variable (``CXTEXT_LEXICONS``, ``CXTEXT_TEMPLATES``), then the copy shipped insi
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import Any
 
-from ._errors import InputError
+from ._errors import InputError, ModelError
 
-__all__ = ["lexicon_dir", "template_dir", "model_path", "industry_dir", "industry_names", "qa_rules_path"]
+__all__ = ["lexicon_dir", "template_dir", "model_path", "read_model", "industry_dir", "industry_names", "qa_rules_path"]
 
 _ENV = {"lexicons": "CXTEXT_LEXICONS", "templates": "CXTEXT_TEMPLATES"}
 
@@ -72,6 +75,23 @@ def industry_dir(name: str) -> Traversable:
 def model_path(name: str) -> Traversable:
     """A model file shipped in the package's ``models`` folder."""
     return resources.files("cxtext") / "models" / name
+
+
+def read_model(path: str | os.PathLike[str] | Traversable, what: str = "model") -> dict[str, Any]:
+    """The JSON object of a model file, gzipped or not; a missing or unreadable file is a :class:`ModelError`."""
+    try:
+        raw = path.read_bytes() if hasattr(path, "read_bytes") else open(path, "rb").read()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: {what} file not found") from None
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: not a readable {what} file ({exc})") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: not a readable {what} file (a JSON object is expected)")
+    return data
 
 
 def qa_rules_path() -> Traversable:

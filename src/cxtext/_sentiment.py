@@ -12,15 +12,13 @@ unpickling code. Prediction is a dictionary lookup per token, which keeps it nea
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import MissingDependencyError, ModelError
-from ._resources import model_path
+from ._resources import model_path, read_model
 from ._types import NEUTRAL_BAND
 
 if TYPE_CHECKING:
@@ -134,16 +132,7 @@ class LinearModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | Any) -> LinearModel:
-        try:
-            raw = path.read_bytes() if hasattr(path, "read_bytes") else open(path, "rb").read()
-        except FileNotFoundError:
-            raise ModelError(f"{path}: model file not found") from None
-        try:
-            if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
-            data = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{path}: not a readable model file ({exc})") from None
+        data = read_model(path, "model")
         return cls(data, str(path))
 
     def score(self, text: str, tokens: list[tuple[str, int, int]], clauses: Sequence[ClauseResult], opinions: int) -> float:

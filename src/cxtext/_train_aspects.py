@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._aspect_model import ASPECT_MODEL_FORMAT, KINDS
-from ._errors import InputError, MissingDependencyError
+from ._errors import InputError
+from ._train import fit_rows
 
 if TYPE_CHECKING:
     from ._analyzer import Analyzer
@@ -31,25 +32,9 @@ def _words(analyzer: Analyzer, text: str) -> list[str]:
 
 
 def _fit(rows: list[list[str]], labels: list[int], C: float, min_df: int) -> tuple[dict[str, float], float]:
-    try:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-    except ImportError:
-        raise MissingDependencyError("scikit-learn", "train", "training the aspect detector") from None
-    counts: dict[str, int] = {}
-    for row in rows:
-        for w in row:
-            counts[w] = counts.get(w, 0) + 1
-    vec = DictVectorizer()
-    X = vec.fit_transform([{w: 1.0 for w in row if counts[w] >= min_df} for row in rows]).tocsr()
-    X.indices = X.indices.astype("int32")  # liblinear accepts only 32-bit sparse indices
-    X.indptr = X.indptr.astype("int32")
     if sum(labels) == 0:
         return {}, -10.0  # no positive example: the id is never added
-    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", solver="liblinear").fit(X, labels)
-    names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-3}
-    return weights, float(clf.intercept_[0])
+    return fit_rows([dict.fromkeys(row, 1.0) for row in rows], labels, C=C, min_df=min_df, class_weight="balanced")
 
 
 def _prob(weights: dict[str, float], intercept: float, row: list[str]) -> float:
