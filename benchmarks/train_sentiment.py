@@ -49,6 +49,10 @@ def train(exclude: set[str], C: float = 0.3, analyzer: Analyzer | None = None) -
     neutral = datasets.own_neutral_train() or []
     if neutral:
         used.append(f"project's no-opinion texts ({len(neutral)})")
+    questions = datasets.own_complaints_neutral() or []
+    if questions:
+        neutral = neutral + questions
+        used.append(f"neutral texts of the project's complaint set ({len(questions)})")
     model = fit_linear(analyzer, texts, labels, C=C, trained_on=used, neutral_texts=neutral)
     return model
 
