@@ -345,17 +345,13 @@ class Analyzer:
         An added id's evidence is the token that weighs most for it (first occurrence), with no
         polarity of its own; its polarity is the document's (see :meth:`_aggregate`).
         """
-        first: dict[str, tuple[int, int]] = {}
-        for t, s, e in tokens:
-            if t not in first:
-                first[t] = (s, e)
-        added = detector.detect(first, {"factor": factors, "theme": themes},
+        added = detector.detect(dict.fromkeys([t for t, _, _ in tokens]), {"factor": factors, "theme": themes},
                                 {"factor": self._factor_ids, "theme": self._theme_ids})
         if not added:
             return factors, themes
         out = {"factor": dict(factors), "theme": dict(themes)}
         for kind, id_, term in added:
-            s, e = norm.span(*first[term])
+            s, e = norm.span(*next((s, e) for t, s, e in tokens if t == term))
             out[kind][id_] = AspectScore(id_, document, 1, (Match(kind, id_, term, s, e, 0.0),))
         return ({i: out["factor"][i] for i in self._factor_ids if i in out["factor"]},
                 {i: out["theme"][i] for i in self._theme_ids if i in out["theme"]})

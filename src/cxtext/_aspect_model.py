@@ -61,6 +61,7 @@ class AspectModel:
             self.rows[t] = tuple(row)
         # comparing z with the threshold's logit spares a sigmoid per id
         self._z_min = {k: math.log(t / (1.0 - t)) for k, t in self.thresholds.items()}
+        self._plans: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, int], ...]] = {}
         self.meta = {k: v for k, v in data.items() if k not in ("tokens", "intercepts")}
 
     @classmethod
@@ -70,27 +71,38 @@ class AspectModel:
 
     def z(self, words: Iterable[str]) -> dict[str, float]:
         """The regressions' linear scores by key (``"theme:trust"``) for the distinct tokens ``words``."""
-        rows = list(filter(None, map(self.rows.get, words)))
-        sums = map(sum, zip(*rows)) if rows else (0.0 for _ in self.keys)
-        return {k: b + x for k, b, x in zip(self.keys, self.intercepts, sums)}
+        return dict(zip(self.keys, self._z(words)))
 
-    def detect(self, words: Iterable[str], found: dict[str, Iterable[str]], allowed: dict[str, Iterable[str]]) -> list[tuple[str, str, str]]:
+    def _z(self, words: Iterable[str]) -> list[float]:
+        rows = [r for r in map(self.rows.get, words) if r]
+        if not rows:
+            return list(self.intercepts)
+        return [b + x for b, x in zip(self.intercepts, map(sum, zip(*rows)))]
+
+    def _plan(self, kind: str, ids: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+        """``(id, column)`` for the ids of ``kind`` the model has a regression for, in ``ids``' order."""
+        key = (kind, ids)
+        plan = self._plans.get(key)
+        if plan is None:
+            column = {k: i for i, k in enumerate(self.keys)}
+            plan = tuple((i, column[f"{kind}:{i}"]) for i in ids if f"{kind}:{i}" in column)
+            self._plans[key] = plan  # a race only computes the same value twice
+        return plan
+
+    def detect(self, words: Iterable[str], found: dict[str, Iterable[str]], allowed: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str]]:
         """``(kind, id, evidence_token)`` for each id of ``allowed[kind]`` not in ``found[kind]`` that
         the detector is sure of, in ``allowed``'s order; ``words`` are the text's distinct tokens and
         the evidence is the one of them that weighs most for the id."""
         words = list(words)
-        z = self.z(words)
+        z = self._z(words)
         out = []
         for kind, ids in allowed.items():
             z_min = self._z_min.get(kind)
             if z_min is None:
                 continue
-            have = set(found.get(kind, ()))
-            for id_ in ids:
-                key = f"{kind}:{id_}"
-                if id_ in have or z.get(key, -math.inf) < z_min:
+            for id_, col in self._plan(kind, ids):
+                if z[col] < z_min or id_ in found[kind]:
                     continue
-                col = self.keys.index(key)
                 best, best_w = "", 0.0
                 for w in words:
                     row = self.rows.get(w)
