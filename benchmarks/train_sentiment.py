@@ -49,10 +49,11 @@ def train(exclude: set[str], C: float = 0.3, analyzer: Analyzer | None = None) -
     neutral = datasets.own_neutral_train() or []
     if neutral:
         used.append(f"project's no-opinion texts ({len(neutral)})")
-    questions = datasets.own_complaints_neutral() or []
-    if questions:
-        neutral = neutral + questions
-        used.append(f"neutral texts of the project's complaint set ({len(questions)})")
+    for what, loader in (("complaint set", datasets.own_complaints_neutral), ("review sets", datasets.own_reviews_neutral)):
+        more = loader() or []
+        if more:
+            neutral = neutral + more
+            used.append(f"neutral texts of the project's {what} ({len(more)})")
     model = fit_linear(analyzer, texts, labels, C=C, trained_on=used, neutral_texts=neutral)
     return model
 
