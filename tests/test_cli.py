@@ -133,3 +133,19 @@ def test_formula_cells_are_neutralised_in_csv(tmp_path):
 def test_usage_without_command():
     code, err = run()
     assert code == 2 and "analyze" in err
+
+
+def test_aspects_lexicon_turns_the_learned_detector_off(tmp_path, capsys):
+    from cxtext import Analyzer
+
+    src = write_csv(tmp_path / "in.csv")
+    out = tmp_path / "out.jsonl"
+    code, _ = run("analyze", str(src), "-o", str(out), "--text", "评论", "--aspects", "lexicon", "--quiet")
+    assert code == 0
+    lexicon = Analyzer(aspects="lexicon")
+    for rec, (_, text, _) in zip(read_jsonl(out), ROWS, strict=True):
+        if text:
+            doc = lexicon.analyze(text)
+            assert (set(rec["factors"]), set(rec["themes"])) == (set(doc.factors), set(doc.themes))
+    code, _ = run("analyze", str(src), "-o", str(out), "--aspects", "words")
+    assert code == 2 and "invalid choice: 'words'" in capsys.readouterr().err
