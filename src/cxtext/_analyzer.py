@@ -102,7 +102,8 @@ class Analyzer:
         self._setup()
 
     def __repr__(self) -> str:
-        return f"Analyzer(sentiment={self.sentiment!r}, lexicons={self.lexicons!r}, industry={self.industry!r})"
+        return (f"Analyzer(sentiment={self.sentiment!r}, aspects={self.aspects!r}, lexicons={self.lexicons!r}, "
+                f"industry={self.industry!r})")
 
     # ----------------------------------------------------------------------------------------------
 
