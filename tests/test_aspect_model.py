@@ -94,6 +94,11 @@ def test_unknown_aspect_method_is_a_clear_error():
         Analyzer(aspects="words")
 
 
+def test_training_needs_an_analyser_without_a_detector():
+    with pytest.raises(ConfigError, match="aspects='lexicon'"):
+        fit_aspects(Analyzer(), [{"text": "很好", "themes": {"trust": 1}}])
+
+
 def test_training_rejects_ids_the_catalogue_does_not_define():
     with pytest.raises(Exception, match="trustworthiness"):
         fit_aspects(Analyzer(aspects="lexicon"), [{"text": "很好", "themes": {"trustworthiness": 1}}])

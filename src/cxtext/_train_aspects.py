@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._aspect_model import ASPECT_MODEL_FORMAT, KINDS
-from ._errors import InputError
+from ._errors import ConfigError, InputError
 from ._train import fit_rows
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ def fit_aspects(
     says nothing about factors). ``analyzer`` gives the tokens and the lexicon's own detections,
     against which each kind's threshold is cross-validated. Returns the model dict.
     """
+    if analyzer.aspects != "lexicon":
+        raise ConfigError("fit_aspects needs Analyzer(aspects='lexicon'): the detector is measured against the lexicons alone")
     ids = {"factor": analyzer.lexicon_.ids("factor"), "theme": analyzer.lexicon_.ids("theme")}
     by_token: dict[str, list[list[Any]]] = {}
     intercepts: dict[str, float] = {}
