@@ -5,7 +5,8 @@ same whether the aggregate came from one pass over a file or from merged per-chu
 methods, documented in the README and in the report's methods section:
 
 - **2a actual** per id on 0–10: ``5·(1 + mean polarity)`` over the documents that voice an opinion
-  on the id (document-level aspect polarity, in [−1, 1]), with a 95% normal-approximation interval
+  on the id (document-level aspect polarity, in [−1, 1]; an id named without an opinion of its own
+  takes the document's score, see ``Analyzer._aggregate``), with a 95% normal-approximation interval
   and ``n``, the number of those documents. Fewer than ``min_mentions`` gives no score ("too few").
 - **2b expectation**: estimated from expectation language (see
   :meth:`ReportAggregate._expectation`); the mean over the id's own statements when there are at
