@@ -77,9 +77,11 @@ def test_shipped_detector_is_portable_and_stamped():
     [
         (b"not json", "not a readable aspect model file"),
         (json.dumps({"format": "cxtext-linear-sentiment/2"}).encode(), "not a cxtext aspect model"),
-        (json.dumps({"format": ASPECT_MODEL_FORMAT, "intercepts": {}}).encode(), "incomplete or corrupt"),
-        (json.dumps({"format": ASPECT_MODEL_FORMAT, "intercepts": {}, "tokens": {}, "thresholds": {"theme": 1.5}}).encode(),
-         "must be a probability"),
+        (json.dumps({"format": ASPECT_MODEL_FORMAT, "intercepts": []}).encode(), "incomplete or corrupt"),
+        (json.dumps({"format": ASPECT_MODEL_FORMAT, "keys": ["theme:trust"], "intercepts": [0.0], "tokens": {},
+                     "thresholds": {"theme": 1.5}}).encode(), "must be a probability"),
+        (json.dumps({"format": ASPECT_MODEL_FORMAT, "keys": ["theme:trust"], "intercepts": [0.0],
+                     "tokens": {"坑": [1.0, 2.0]}, "thresholds": {"theme": 0.7}}).encode(), "one weight per key"),
     ],
 )
 def test_bad_detector_files_are_clear_errors(tmp_path, content, message):

@@ -37,32 +37,24 @@ class AspectModel:
         if data.get("format") != ASPECT_MODEL_FORMAT:
             raise ModelError(f"{source}: not a cxtext aspect model (format {data.get('format')!r}, expected {ASPECT_MODEL_FORMAT!r})")
         try:
-            intercepts = {str(k): float(v) for k, v in data["intercepts"].items()}
+            self.keys: tuple[str, ...] = tuple(str(k) for k in data["keys"])
+            self.intercepts: tuple[float, ...] = tuple(float(b) for b in data["intercepts"])
             self.thresholds: dict[str, float] = {str(k): float(v) for k, v in data["thresholds"].items()}
-            pairs = {str(t): [(str(k), float(w)) for k, w in ps] for t, ps in data["tokens"].items()}
+            # Dense rows, one weight per key for every token: a text's scores are the column sums of
+            # its tokens' rows, computed by zip and sum in C rather than a Python loop per weight.
+            self.rows: dict[str, tuple[float, ...]] = {str(t): tuple(map(float, ws)) for t, ws in data["tokens"].items()}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{source}: aspect model file is incomplete or corrupt ({exc})") from None
         for kind in self.thresholds:
             if kind not in KINDS or not 0.0 < self.thresholds[kind] < 1.0:
                 raise ModelError(f"{source}: aspect model threshold for {kind!r} must be a probability for 'factor' or 'theme'")
-        # Dense rows: one weight per id for every token, so a text's scores are column sums of its
-        # tokens' rows, computed by zip and sum in C rather than a Python loop per weight.
-        self.keys: tuple[str, ...] = tuple(intercepts)
-        column = {k: i for i, k in enumerate(self.keys)}
-        unknown = {k for ps in pairs.values() for k, _ in ps} - set(column)
-        if unknown:
-            raise ModelError(f"{source}: aspect model weights for ids without an intercept: {', '.join(sorted(unknown))}")
-        self.intercepts = tuple(intercepts.values())
-        self.rows: dict[str, tuple[float, ...]] = {}
-        for t, ps in pairs.items():
-            row = [0.0] * len(self.keys)
-            for k, w in ps:
-                row[column[k]] = w
-            self.rows[t] = tuple(row)
+        n = len(self.keys)
+        if len(self.intercepts) != n or any(len(r) != n for r in self.rows.values()):
+            raise ModelError(f"{source}: aspect model file is incomplete or corrupt (every row must hold one weight per key, {n})")
         # comparing z with the threshold's logit spares a sigmoid per id
         self._z_min = {k: math.log(t / (1.0 - t)) for k, t in self.thresholds.items()}
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, int], ...]] = {}
-        self.meta = {k: v for k, v in data.items() if k not in ("tokens", "intercepts")}
+        self.meta = {k: v for k, v in data.items() if k not in ("tokens", "intercepts", "keys")}
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | Any) -> AspectModel:

@@ -70,7 +70,7 @@ def fit_aspects(
     if analyzer.aspects != "lexicon":
         raise ConfigError("fit_aspects needs Analyzer(aspects='lexicon'): the detector is measured against the lexicons alone")
     ids = {"factor": analyzer.lexicon_.ids("factor"), "theme": analyzer.lexicon_.ids("theme")}
-    by_token: dict[str, list[list[Any]]] = {}
+    weights: dict[str, dict[str, float]] = {}  # key -> token -> weight
     intercepts: dict[str, float] = {}
     thresholds: dict[str, float] = {}
     cv: dict[str, dict[str, float]] = {}
@@ -106,8 +106,7 @@ def fit_aspects(
             w, b = _fit(rows, [int(id_ in g) for g in gold], C, min_df)
             key = f"{kind}:{id_}"
             intercepts[key] = round(b, 4)
-            for t, v in w.items():
-                by_token.setdefault(t, []).append([key, v])
+            weights[key] = w
     if not thresholds:
         raise InputError("no training text is labelled with factors or themes")
     return {
@@ -120,6 +119,8 @@ def fit_aspects(
         "params": {"C": C, "min_df": min_df, "folds": folds},
         "cross_validated": cv,
         "thresholds": thresholds,
-        "intercepts": intercepts,
-        "tokens": {t: sorted(by_token[t]) for t in sorted(by_token)},
+        "keys": list(intercepts),
+        "intercepts": list(intercepts.values()),
+        # one row per token, a weight for every key (0 where the regression dropped it)
+        "tokens": {t: [weights[k].get(t, 0.0) for k in intercepts] for t in sorted(set().union(*weights.values()))},
     }
