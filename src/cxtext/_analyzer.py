@@ -337,7 +337,6 @@ class Analyzer:
             out[id_] = AspectScore(id_, pol, len(ms), tuple(evidence))
         return out
 
-
     def _add_detected(self, detector: AspectModel, factors: dict[str, AspectScore], themes: dict[str, AspectScore],
                       tokens: list[tuple[str, int, int]], norm: Normalized, document: float,
                       ) -> tuple[dict[str, AspectScore], dict[str, AspectScore]]:

@@ -284,7 +284,8 @@ def _add_waits(text: str, base: int, hits: list[Hit]) -> None:
 # 退款一直没退, 客服到现在没回): a complaint without an opinion word. Only at the clause end, so that
 # 没到期, 没给差评 and 没收到任何问题 are not read this way.
 _UNDONE = re.compile(r"(?:没有|没|未)(?:给我们|给我|给|送到|送来|到|发货|退款|退|回复|回|收到)(?:[了啊呀呢哦吧])*$")
-_UNDONE_TERM = Term(weight=-1.0, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
+# a complaint the rules read from the clause's facts, not from an opinion word
+_COMPLAINT_TERM = Term(weight=-1.0, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
 
 
 def _add_undone(text: str, base: int, hits: list[Hit]) -> None:
@@ -297,7 +298,7 @@ def _add_undone(text: str, base: int, hits: list[Hit]) -> None:
     s, e = base + m.start(), base + m.end()
     if any(h.start < e and s < h.end and h.info.weight is not None for h in hits):
         return  # an opinion word already says it (没回复 may be a lexicon entry)
-    _insert(hits, Hit(m.group(), _UNDONE_TERM, s, e, 0))
+    _insert(hits, Hit(m.group(), _COMPLAINT_TERM, s, e, 0))
 
 
 # What came is not what was ordered (买的是黑色的，发来的是白色的; 订的大床房，给的却是标间): a complaint
@@ -318,7 +319,7 @@ def _add_mismatch(text: str, base: int, hits: list[Hit], ordered: bool) -> bool:
         return said
     s, e = base + m.start(), base + m.end()
     if not any(h.start < e and s < h.end for h in hits):
-        _insert(hits, Hit(m.group(), _UNDONE_TERM, s, e, 0))
+        _insert(hits, Hit(m.group(), _COMPLAINT_TERM, s, e, 0))
     return said
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._errors import InputError, MissingDependencyError
-from ._resources import model_path
+from ._resources import model_path, read_model
 from ._sentiment import MODEL_FORMAT, features
 from ._types import NEUTRAL_BAND
 
@@ -87,7 +87,7 @@ def shipped_no_opinion() -> dict[str, Any] | None:
     path = model_path(DEFAULT_MODEL)
     if not path.is_file():
         return None
-    data = json.loads(gzip.decompress(path.read_bytes()))
+    data = read_model(path)
     if data.get("format") != MODEL_FORMAT or "neutral" not in data:
         return None
     return dict(data["neutral"], source=f"shipped model of cxtext {data.get('cxtext_version', '?')}")

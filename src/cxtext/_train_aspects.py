@@ -7,6 +7,7 @@ micro-F1 of lexicon and detector together in k-fold cross-validation on the trai
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from ._aspect_model import ASPECT_MODEL_FORMAT, KINDS
 from ._errors import ConfigError, InputError
+from ._sentiment import _SKIP  # the punctuation that features() leaves out
 from ._train import fit_rows
 
 if TYPE_CHECKING:
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["fit_aspects", "THRESHOLDS"]
 
 THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
-_SKIP = frozenset(" \t\r\n，,。.！!？?；;：:、~～…-—()（）[]【】\"'“”‘’《》<>/|")
 
 
 def _words(analyzer: Analyzer, text: str) -> list[str]:
@@ -38,8 +39,6 @@ def _fit(rows: list[list[str]], labels: list[int], C: float, min_df: int) -> tup
 
 
 def _prob(weights: dict[str, float], intercept: float, row: list[str]) -> float:
-    import math
-
     z = intercept + sum(weights.get(w, 0.0) for w in row)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
