@@ -118,6 +118,63 @@ def test_what_came_is_not_what_was_ordered(rules_analyzer):
     assert label("点的外卖，送来的时候") == "neu"
 
 
+def test_something_owed_and_not_given_mid_clause_is_a_complaint(rules_analyzer):
+    label = lambda t: rules_analyzer.analyze(t).label  # noqa: E731
+    assert label("买的套餐没给饮料") == label("没给我们餐具") == label("点的馒头片没有送") == "neg"
+    # a review held back is not something owed
+    assert label("没给差评") != "neg"
+    assert label("没给他们打分") == "neu"
+
+
+def test_lateness_told_by_the_clock_is_a_wait(rules_analyzer):
+    doc = rules_analyzer.analyze("11点的餐，1点多才到")
+    assert doc.label == "neg" and doc.factors["convenience"].polarity < 0
+    # 快 before a clock time is "almost", not praise of speed
+    assert rules_analyzer.analyze("快1点才送到").score < 0
+    assert rules_analyzer.analyze("晚了半个多小时").label == "neg"
+
+
+def test_hao_before_an_opinion_word_is_a_degree_adverb(rules_analyzer):
+    score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
+    assert score("好慢") < 0  # not 好 (+) and 慢 (-) cancelling out
+    assert score("好难吃") < score("难吃") < 0
+    assert score("好棒") > score("棒") > 0
+    assert score("服务好") > 0  # 好 on its own is still praise
+
+
+def test_negation_reaches_only_what_it_is_about(rules_analyzer):
+    score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
+    # a distant negator does not flip a word that carries its own negation: 不用 is "no need"
+    assert score("不用尝了不好吃") < 0
+    assert score("不是不好") > 0  # adjacent: a double negation
+    # 不如 "not as … as" negates what follows
+    assert score("不如以前的好吃") < 0
+
+
+@pytest.mark.parametrize("text", ["17:45", "1", "。。。", "2023-01-02", "!!!"])
+def test_digits_and_punctuation_alone_are_neutral(analyzer, text):
+    doc = analyzer.analyze(text)
+    assert doc.status == "ok" and doc.label == "neu" and doc.score == 0.0
+
+
+def test_a_wordless_text_with_a_lexicon_opinion_keeps_it(analyzer):
+    assert analyzer.analyze("666").label == analyzer.analyze("👍👍").label == "pos"
+
+
+def test_a_business_reply_after_the_review_is_not_read(analyzer):
+    review = "面前就是高架，实在是太吵了，一晚上没睡！"
+    reply = "宾馆反馈2008年7月7日：您好！感谢您的宝贵意见，我们的隔音效果还是很好的，欢迎再次光临"
+    doc = analyzer.analyze(review + reply)
+    alone = analyzer.analyze(review)
+    assert doc.text == review + reply  # the original is kept whole
+    assert doc.label == "neg" and doc.score == pytest.approx(alone.score)
+    assert all(c.end <= len(review) for c in doc.clauses)
+    assert analyzer.analyze("东西一般。【商家回复】亲，感谢您的支持").score == pytest.approx(analyzer.analyze("东西一般。").score)
+    # the customer praising the reply, and a text that is only a reply, are read as they are
+    assert len(analyzer.analyze("商家回复很及时，好评").clauses) == 2
+    assert analyzer.analyze("宾馆反馈：谢谢您的点评").clauses
+
+
 def test_a_negator_after_the_word_negates_it_only_at_the_clause_end(rules_analyzer):
     score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
     assert score("优惠都没有了") < 0  # 没有 closes the clause: no discount

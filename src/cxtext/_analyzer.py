@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
-
+import dataclasses
 import math
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import ConfigError
 from ._lexicon import Lexicon, load_lexicon
 from ._normalize import Normalized, normalize
+from ._replies import reply_start
 from ._rules import ClauseResult, TermIndex, analyse_tokens, attach, squash
 from ._segment import Segmenter
 from ._signals import SignalDetector
@@ -30,6 +32,9 @@ __all__ = ["Analyzer", "SENTIMENT_METHODS", "ASPECT_METHODS"]
 SENTIMENT_METHODS = ("auto", "rules", "model", "snownlp")
 ASPECT_METHODS = ("auto", "lexicon")
 _DOC_SCALE = 1.5  # how many ordinary opinion words make a strongly polarised document
+# A text of digits, punctuation and spaces only: a time, a count, an order number, dots. It has no
+# word to hold an opinion, so the model is not asked (it leaned negative on such fragments).
+_NO_WORDS = re.compile(r"[\d\s!-/:-@\[-`{-~。，、；：？！…—·“”‘’（）《》【】「」『』〈〉～]*")
 
 
 class Analyzer:
@@ -197,9 +202,13 @@ class Analyzer:
         """Normalise, segment and score with the rules: what the sentiment model and training share.
 
         Returns the normalised text, its tokens, the clause results, the rule score and the number
-        of opinion words.
+        of opinion words. A business's reply exported after the review (宾馆反馈…：, 商家回复：) is cut
+        from the normalised text: it is not the customer's voice (see :mod:`cxtext._replies`).
         """
         norm = normalize(text)
+        cut = reply_start(norm.text)
+        if cut is not None:  # a business's reply after the review is not the customer's voice
+            norm = dataclasses.replace(norm, text=norm.text[:cut])
         tokens = self._segmenter.tokens(norm.text)
         results = analyse_tokens(tokens, self._index)
         rule_raw = sum(c.score * c.weight for c in results)
@@ -213,6 +222,8 @@ class Analyzer:
         model = self._sentiment_model()
         if model is None:
             score = squash(rule_raw / _DOC_SCALE) if opinions else 0.0
+        elif not opinions and _NO_WORDS.fullmatch(norm.text):
+            score = 0.0  # digits and punctuation only (17:45, 1, 。。。): nothing to hold an opinion
         else:
             score = model.score(norm.text, tokens, results, opinions)
         label = "neu" if abs(score) < NEUTRAL_BAND else "pos" if score > 0 else "neg"

@@ -52,7 +52,7 @@ _MOD = r"(?:足足|整整|将近|快要|快|差不多|大概|大约|至少|起�
 _SHORT_MOD = r"(?P<short>不到|不超过|没超过|没到|还不到|才|只|就|仅|仅仅)"
 _WAIT_VERB = (
     r"(?:排队排了|排队等了|等位等了|等号等了|等了|等待了?|等候了?|干等了?|候了|排了|排队|耗了|拖了|"
-    r"延误了?|晚点了?|耽误了|浪费了|花了|等)"
+    r"延误了?|晚点了?|耽误了|浪费了|花了|晚了|晚送了|晚到了|迟了|延迟了?|超时了?|等)"
 )
 # 等了一个多小时, 排队排了足足两个小时, 排队不到十分钟
 _WAIT = re.compile(_WAIT_VERB + r"(?:" + _SHORT_MOD + r"|" + _MOD + r"){0,2}" + _DURATION)
@@ -64,7 +64,7 @@ _WAIT_AFTER = re.compile(
 # Cheap gates: most texts state no duration and no count, and skip the patterns altogether.
 _ANY_DURATION = re.compile(r"[\d一二两三四五六七八九十几半]个?多?半?个?(?:分|秒|刻钟|小时|钟|天|日|星期|礼拜|周|月|年)"
                            r"|半天|上午|下午|早上|晚上|一宿|半宿|整天")
-_ANY_WAIT_VERB = re.compile("等|排|耗|拖|延误|晚点|耽误|浪费|花了|候|干等")
+_ANY_WAIT_VERB = re.compile("等|排|耗|拖|延误|延迟|晚点|耽误|浪费|花了|候|干等|晚|迟|超时")
 _AFTER_CUE = re.compile("才|过去")
 _ANY_COUNT = re.compile(r"(?:[\d二两三四五六七八九十几]|十一)多?(?:次|遍|回|通|趟|份|张|道|步|页|种|样|个)")
 _SHORT_BEFORE = ("才", "只", "就", "仅")

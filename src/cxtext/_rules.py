@@ -39,6 +39,7 @@ _PRIOR_WEIGHT = 0.2  # a clause stating an expectation (本以为…)
 _QUESTION_WEIGHT = 0.5  # opinion words in a question are half an opinion
 _NEGATED_NEGATIVE = 0.7  # 不贵, 不难吃: milder than the positive word itself
 _NEGATED_DEGREE = 0.6  # 不太好, 不是很满意: softened negation
+_NEGATED_FORM = "不没无"  # first characters of opinion words that carry their own negation (不好吃, 没意思)
 
 
 def squash(x: float) -> float:
@@ -186,6 +187,16 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
     return hits
 
 
+# 好 straight before an opinion word is a degree adverb, not praise: 好慢, 好贵, 好难吃 (好 = 很).
+_INTENSIFIER = Term(weight=None, aspects=(), negator=False, degree=1.5, contrast=None, expectation=None)
+
+
+def _demote_intensifiers(hits: list[Hit]) -> None:
+    for a, b in zip(hits, hits[1:]):
+        if a.term == "好" and a.end == b.start and b.info.weight is not None and not b.info.negator and not a.info.aspects:
+            a.info = _INTENSIFIER
+
+
 def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
     """Apply negation and degree to opinion words; return the clause's raw score and opinion count.
 
@@ -194,6 +205,7 @@ def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
     """
     total = 0.0
     count = 0
+    _demote_intensifiers(hits)
     for h in hits:
         w = h.info.weight
         if w is None:
@@ -213,6 +225,8 @@ def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
                 break
             left = hit.start
             if prev.negator:
+                if hit.end != h.start and h.term[0] in _NEGATED_FORM:
+                    break  # 不用尝了不好吃: the distant negator is about something else
                 negations += 1
                 if degree != 1.0 and negations == 1:
                     negated_degree = True  # 不 + 很 + 好: the negator stands before the degree word
@@ -280,19 +294,40 @@ def _add_waits(text: str, base: int, hits: list[Hit]) -> None:
         _insert(hits, Hit(w.term, term, base + w.start, base + w.end, 0))
 
 
+# A clock time, then what finally happened (1点多才到, 十一点半才送来): lateness told without a
+# duration. An opinion like a wait's; effort figures need a duration and do not count it.
+_LATE = re.compile(r"(?:快到?|将近|差不多)?(?P<clock>\d{1,2}|[一二两三四五六七八九十]{1,3})[点时](?:多|半|过|\d{1,2}分?|[一二三四五六七八九十]{1,3}分?)?"
+                   r"(?:了|都|钟)?才(?:送到|送来|送过来|到|来|收到|拿到|上菜|上门|取餐|回复|回电|处理)")
+
+
+def _add_late(text: str, base: int, hits: list[Hit]) -> None:
+    """Add a negative convenience opinion for a late arrival told by the clock."""
+    if "才" not in text:
+        return
+    for m in _LATE.finditer(text):
+        s, e = base + m.start(), base + m.end()
+        # (the 快 of 快1点才到 is "almost", not praise: the hit covers it, and it gives way)
+        if not any(h.start < e and base + m.start("clock") < h.end and h.info.weight is not None for h in hits):
+            _insert(hits, Hit(m.group(), _WAIT_TERM, s, e, 0))
+
+
 # Something the customer was owed and did not get, told at the end of a clause (外卖还没到, 鲜花饼没给,
 # 退款一直没退, 客服到现在没回): a complaint without an opinion word. Only at the clause end, so that
 # 没到期, 没给差评 and 没收到任何问题 are not read this way.
-_UNDONE = re.compile(r"(?:没有|没|未)(?:给我们|给我|给|送到|送来|到|发货|退款|退|回复|回|收到)(?:[了啊呀呢哦吧])*$")
+_UNDONE = re.compile(r"(?:没有|没|未)(?:给我们|给我|给|送到|送来|送|到|发货|退款|退|回复|回|收到)(?:[了啊呀呢哦吧])*$")
+# …and something owed and not given, named mid-clause (套餐没给饮料, 没给发票, 没给我们餐具), but not
+# a review held back (没给差评, 没给他们打分).
+_NOT_GIVEN = re.compile(r"(?:没有|没|未)给(?:我们|我)?(?![^，。！？]{0,4}(?:评|分|星))(?=[\u4e00-\u9fff])")
 # a complaint the rules read from the clause's facts, not from an opinion word
 _COMPLAINT_TERM = Term(weight=-1.0, aspects=(), negator=False, degree=None, contrast=None, expectation=None)
 
 
 def _add_undone(text: str, base: int, hits: list[Hit]) -> None:
-    """Add a negative opinion for a clause that ends in something not given, sent or answered."""
+    """Add a negative opinion for a clause that ends in something not given, sent or answered, or
+    that names something owed and not given."""
     if "没" not in text and "未" not in text:
         return
-    m = _UNDONE.search(text)
+    m = _UNDONE.search(text) or _NOT_GIVEN.search(text)
     if m is None:
         return
     s, e = base + m.start(), base + m.end()
@@ -382,6 +417,7 @@ def analyse_tokens(tokens: list[tuple[str, int, int]], index: TermIndex) -> list
         base = tokens[i][1]
         text = full[base - origin : tokens[j - 1][2] - origin]
         _add_waits(text, base, hits)
+        _add_late(text, base, hits)
         _add_undone(text, base, hits)
         ordered = _add_mismatch(text, base, hits, ordered) or ordered
         score, opinions = _score_hits(hits, text[hits[-1].end - base:] if hits else "")
