@@ -113,3 +113,25 @@ def test_the_choice_survives_pickling(trained):
     assert clone.aspect_model == path and clone.aspects == "auto"
     text = "今天发现账户里少了二十块钱"
     assert clone.analyze(text) == an.analyze(text)
+
+
+def test_the_aspect_method_in_use_is_visible(monkeypatch, trained):
+    _, path = trained
+    assert Analyzer().aspects_ == "auto"
+    assert Analyzer(aspects="lexicon").aspects_ == "lexicon"
+    assert Analyzer(aspect_model=path).aspects_ == "auto"
+    # an installation without the detector file falls back to the lexicons, and says so
+    import cxtext._aspect_model as aspect_model
+
+    monkeypatch.setattr(aspect_model, "shipped_aspect_model", lambda: None)
+    an = Analyzer()
+    assert an.aspects_ == "lexicon"
+    assert an.analyze("服务很好").factors  # still analyses, with the lexicons alone
+
+
+def test_a_resume_does_not_mix_aspect_methods():
+    from cxtext._batch import BatchOptions
+    from cxtext._run import _settings
+
+    options = BatchOptions(text="t")
+    assert _settings(Analyzer(), options, "csv") != _settings(Analyzer(aspects="lexicon"), options, "csv")

@@ -121,6 +121,19 @@ class Analyzer:
             self._method = self.sentiment if self.sentiment != "auto" else default_method(self.model)
         return self._method
 
+    @property
+    def aspects_(self) -> str:
+        """The aspect method in use: ``"auto"`` (lexicon terms plus a learned detector) or
+        ``"lexicon"``, which is also what ``"auto"`` comes to when no detector file is installed; a
+        missing shipped file shows here rather than passing unnoticed."""
+        if self.aspects == "lexicon":
+            return "lexicon"
+        if self.aspect_model is not None:
+            return "auto"
+        from ._aspect_model import shipped_aspect_model
+
+        return "auto" if shipped_aspect_model() is not None else "lexicon"
+
     def _sentiment_model(self) -> SentimentModel | None:
         if self._model is None:
             method = self.method_

@@ -53,6 +53,8 @@ def _settings(analyzer: Analyzer, options: BatchOptions, kind: str) -> str:
         "lexicon": analyzer.lexicon_.fingerprint,
         "sentiment": analyzer.method_,
         "model": None if analyzer.model is None else str(analyzer.model),
+        "aspects": analyzer.aspects_,
+        "aspect_model": None if analyzer.aspect_model is None else str(analyzer.aspect_model),
         "max_evidence": analyzer.max_evidence,
         "options": {k: getattr(options, k) for k in ("text", "id", "rating", "time", "group", "encoding", "sheet", "header_row")},
         "output": kind,

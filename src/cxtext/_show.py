@@ -111,7 +111,7 @@ def show(
             for kind, (total, cnt) in h.attached.items():
                 parts.append(f"takes {cnt} opinion(s) {squash(total):+.2f} as {kind}")
             lines.append(f"    {h.term}: {'; '.join(parts) or 'matched'}")
-    lines.append(f"  document: {doc.label} {doc.score:+.2f} ({an.method_})")
+    lines.append(f"  document: {doc.label} {doc.score:+.2f} ({an.method_}; aspects {an.aspects_})")
     for name, group in (("factors", doc.factors), ("themes", doc.themes)):
         if group:
             lines.append(f"  {name}: " + ", ".join(f"{k} {v.polarity:+.2f}" for k, v in group.items()))
