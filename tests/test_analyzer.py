@@ -142,6 +142,23 @@ def test_hao_before_an_opinion_word_is_a_degree_adverb(rules_analyzer):
     assert score("服务好") > 0  # 好 on its own is still praise
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("容量很大", 1), ("续航时间短", -1), ("噪音大", -1), ("发热量小", 1), ("体积小", 1),
+        ("发热量稍微有点大", -1), ("价格偏高", -1), ("价格很低", 1), ("分量很足", 1), ("毛病多", -1),
+        ("发热量不大", 1), ("问题不大", 1),  # 不大 after an attribute: less of it
+    ],
+)
+def test_a_magnitude_after_an_attribute_is_an_opinion(rules_analyzer, text, sign):
+    assert rules_analyzer.analyze(text).score * sign > 0
+
+
+def test_a_magnitude_alone_is_no_opinion(rules_analyzer):
+    assert rules_analyzer.analyze("这个箱子很大").label == "neu"  # 箱子 is not an attribute
+    assert rules_analyzer.analyze("价格不大好").score < 0  # 不大 before an opinion word still negates it
+
+
 def test_negation_reaches_only_what_it_is_about(rules_analyzer):
     score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
     # a distant negator does not flip a word that carries its own negation: 不用 is "no need"

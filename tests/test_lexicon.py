@@ -84,6 +84,7 @@ def _folder(tmp_path, name, body):
         ("sentiment.tsv", "word\tscore\n好极了\t1\n", "sentiment.tsv:1: expected the header line"),
         ("contrast.tsv", "term\trole\n但是呢\tafter\n", "contrast.tsv:2: role 'after' is not allowed; allowed: but, although"),
         ("themes.tsv", "term\tid\tpolarity\n坑人\ttrust\t-2\textra\n", "themes.tsv:2: 4 columns"),
+        ("attributes.tsv", "term\tdirection\n续航\tup\n", "attributes.tsv:2: direction 'up' is not allowed; allowed: 1, -1"),
     ],
 )
 def test_bad_lines_are_reported_with_file_and_line(tmp_path, name, body, message):
@@ -135,3 +136,21 @@ def test_lexicon_is_picklable(shipped):
     import pickle
 
     assert pickle.loads(pickle.dumps(shipped)) == shipped
+
+
+def test_a_base_folder_without_attributes_still_loads(tmp_path):
+    # attributes.tsv came later than the other files: an older complete folder keeps working
+    for name in FILES:
+        if name != "attributes.tsv":
+            (tmp_path / name).write_bytes((resources.files("cxtext") / "lexicons" / name).read_bytes())
+    lex = load_lexicon(base=tmp_path)
+    assert lex.attributes == {} and lex.sentiment
+
+
+def test_user_attributes_are_read_and_used(tmp_path):
+    from cxtext import Analyzer
+
+    (tmp_path / "attributes.tsv").write_text("term\tdirection\n出餐时间\t-1\n", encoding="utf-8")
+    assert load_lexicon(tmp_path).attributes["出餐时间"] == -1
+    an = Analyzer(sentiment="rules", lexicons=tmp_path)
+    assert an.analyze("出餐时间很长").score < 0 < an.analyze("出餐时间短").score

@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError, LexiconError
-from ._lexicon import ASPECT_KINDS, FILES, Lexicon, load_lexicon, split_line
+from ._lexicon import ASPECT_KINDS, FILES, OPTIONAL_FILES, Lexicon, load_lexicon, split_line
 from ._normalize import normalize_term
 from ._resources import industry_dir, industry_names, lexicon_dir
 
 __all__ = ["Finding", "Entry", "CheckReport", "check_folder", "check_shipped", "read_entries"]
 
 _ASPECT_FILES = {"factors.tsv": "factor", "themes.tsv": "theme", "touchpoints.tsv": "touchpoint", "stages.tsv": "stage"}
-_CHOICES = {"contrast.tsv": ("role", ("but", "although")), "expectation.tsv": ("type", ("prior", "compare", "surprise"))}
+_CHOICES = {"contrast.tsv": ("role", ("but", "although")), "expectation.tsv": ("type", ("prior", "compare", "surprise")),
+            "attributes.tsv": ("direction", ("1", "-1"))}
 _RANGES = {"sentiment.tsv": ("weight", -2.0, 2.0), "degree.tsv": ("multiplier", 0.0, 5.0)}
 _REMOVE = "-"
 # Characters at which clauses end (see _rules): a term holding one can never be matched whole.
@@ -268,7 +269,7 @@ def _entry(cells: list[str], label: str, lineno: int, name: str, catalog: dict[s
 
 def _is_complete(folder: Traversable) -> bool:
     names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-    return all(n in names for n in FILES)
+    return all(n in names for n in FILES if n not in OPTIONAL_FILES)
 
 
 def check_folder(

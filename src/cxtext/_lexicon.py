@@ -46,7 +46,11 @@ FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "expectation.tsv": (("term", "type"), ()),
     "emotions.tsv": (("term", "emotion"), ("intensity",)),
     "signals.tsv": (("term", "type"), ()),
+    "attributes.tsv": (("term", "direction"), ()),
 }
+# Files a complete (base) folder may lack: they came later, and older folders stay loadable.
+OPTIONAL_FILES = frozenset({"attributes.tsv"})
+_DIRECTIONS = ("1", "-1")
 _ASPECT_FILES = {"factors.tsv": "factor", "themes.tsv": "theme", "touchpoints.tsv": "touchpoint", "stages.tsv": "stage"}
 _ROLES = ("but", "although")
 _EXPECTATION_TYPES = ("prior", "compare", "surprise")
@@ -85,6 +89,8 @@ class Lexicon:
     emotions: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     # term -> (type, ...) of SIGNAL_TYPES; an empty tuple blocks shorter matches (type "none")
     signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # term -> +1 when more of it is better (容量, 续航), -1 when more of it is worse (噪音, 发热量)
+    attributes: dict[str, int] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     fingerprint: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -101,7 +107,7 @@ class Lexicon:
     def terms(self) -> set[str]:
         """Every term the segmenter must keep whole."""
         out = set(self.aspects) | set(self.sentiment) | self.negators | set(self.degree)
-        out |= set(self.contrast) | set(self.expectation)
+        out |= set(self.contrast) | set(self.expectation) | set(self.attributes)
         return out
 
     def terms_of(self, kind: str, id: str) -> list[str]:
@@ -208,6 +214,7 @@ class _Builder:
         self.expectation: dict[str, str] = {}
         self.emotions: dict[str, dict[str, float]] = {}
         self.signals: dict[str, dict[str, None]] = {}
+        self.attributes: dict[str, int] = {}
         self.warnings: list[str] = []
         self.sources: list[str] = []
         self.digest = hashlib.sha256()
@@ -215,7 +222,7 @@ class _Builder:
     def add_folder(self, folder: Traversable, *, base: bool) -> None:
         self.sources.append(str(folder))
         names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-        missing = [n for n in FILES if n not in names]
+        missing = [n for n in FILES if n not in names and n not in OPTIONAL_FILES]
         if base and missing:
             raise LexiconError(f"{folder}: lexicon folder is missing {', '.join(missing)}")
         if not base and not (names & set(FILES)):
@@ -295,6 +302,10 @@ class _Builder:
 
         return parse
 
+    def _attributes(self, path: Traversable, label: str, name: str) -> None:
+        choice = self._choice(_DIRECTIONS, "direction")
+        self._simple(path, label, name, self.attributes, lambda v, lb, ln: int(choice(v, lb, ln)))
+
     def _contrast(self, path: Traversable, label: str, name: str) -> None:
         self._simple(path, label, name, self.contrast, self._choice(_ROLES, "role"))
 
@@ -351,6 +362,7 @@ class _Builder:
             expectation=self.expectation,
             emotions={t: tuple(e.items()) for t, e in self.emotions.items()},
             signals={t: tuple(e) for t, e in self.signals.items()},
+            attributes=self.attributes,
             sources=tuple(self.sources),
             fingerprint=self.digest.hexdigest()[:16],
             warnings=tuple(self.warnings),

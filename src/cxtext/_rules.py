@@ -11,6 +11,7 @@ contrast role (the clause after 但是 counts more; the one opened by 虽然 les
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ class Term:
     degree: float | None
     contrast: str | None
     expectation: str | None
+    attribute: int | None = None  # attributes.tsv: +1 more is better (容量), -1 more is worse (噪音)
+    magnitude: int | None = None  # a magnitude word (大 +1, 小 -1): an opinion only after an attribute
 
 
 def _inherited(term: str, aspects: dict[str, tuple[tuple[str, str, float | None], ...]]) -> tuple:
@@ -82,11 +85,18 @@ def _inherited(term: str, aspects: dict[str, tuple[tuple[str, str, float | None]
     return tuple((k, i, None) for k, i in out)
 
 
+# Magnitude words: "more" (+1) or "less" (-1) of whatever they follow. After an attribute of
+# attributes.tsv they are an opinion (容量很大 +, 噪音大 -, 续航短 -, 发热量小 +); elsewhere they keep
+# whatever sentiment.tsv gives them (少 -0.6) or none.
+_MAGNITUDES = {"大": 1, "高": 1, "长": 1, "多": 1, "重": 1, "厚": 1, "强": 1, "足": 1,
+               "小": -1, "低": -1, "短": -1, "少": -1, "轻": -1, "薄": -1, "弱": -1}
+
+
 class TermIndex:
     """One dictionary from term to :class:`Term`, so matching does a single lookup per candidate."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        terms = lexicon.terms()
+        terms = lexicon.terms() | set(_MAGNITUDES)
         index: dict[str, Term] = {}
         for t in terms:
             aspects = lexicon.aspects.get(t) or _inherited(t, lexicon.aspects)
@@ -101,6 +111,8 @@ class TermIndex:
                 degree=lexicon.degree.get(t),
                 contrast=lexicon.contrast.get(t),
                 expectation=lexicon.expectation.get(t),
+                attribute=lexicon.attributes.get(t),
+                magnitude=_MAGNITUDES.get(t),
             )
         self.terms = index
         self.max_len = max((len(t) for t in index), default=1)
@@ -178,6 +190,14 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
                         found = (tok[cut:], rest, e, 1)
                         s += cut
                         break
+                else:
+                    # …and compounds of an attribute and a magnitude word: 体积小, 噪音大
+                    if tok[-1] in _MAGNITUDES:
+                        head = terms.get(tok[:-1])
+                        if head is not None and head.attribute is not None:
+                            hits.append(Hit(tok[:-1], head, s, e - 1, len(hits)))
+                            found = (tok[-1], terms[tok[-1]], e, 1)
+                            s = e - 1
         if found is None:
             k += 1
             continue
@@ -185,6 +205,12 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
         hits.append(Hit(cand, info, s, end, len(hits)))
         k += n
     return hits
+
+
+_COLLOCATION = {sign: Term(weight=float(sign), aspects=(), negator=False, degree=None, contrast=None, expectation=None)
+                for sign in (1, -1)}
+_WEAK_COLLOCATION = {sign: Term(weight=sign * _NEGATED_NEGATIVE, aspects=(), negator=False, degree=None, contrast=None,
+                                expectation=None) for sign in (1, -1)}
 
 
 # 好 straight before an opinion word is a degree adverb, not praise: 好慢, 好贵, 好难吃 (好 = 很).
@@ -197,6 +223,40 @@ def _demote_intensifiers(hits: list[Hit]) -> None:
             a.info = _INTENSIFIER
 
 
+def _collocate(hits: list[Hit]) -> None:
+    """Turn a magnitude word after an attribute into an opinion: 容量很大 +, 噪音大 -, 发热量不大 +.
+
+    The attribute may stand up to :data:`_GAP` characters and a few degree adverbs and negators before
+    the magnitude word (发热量稍微有点大); those modify the new opinion as they modify any other. The
+    attribute's own sentiment, if it has one (发热 -), gives way: the pair says which way it went.
+    """
+    for i, h in enumerate(hits):
+        mag = h.info.magnitude
+        weak = False
+        if mag is None and h.info.negator and len(h.term) == 2 and h.term[0] == "不" and h.term[1] in _MAGNITUDES:
+            # 不大, 不多 are negators before an opinion word (不大好); after an attribute, with no
+            # opinion word straight after, they are the magnitude itself, negated and milder
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if nxt is None or nxt.start > h.end or nxt.info.weight is None:
+                mag, weak = -_MAGNITUDES[h.term[1]], True
+        if mag is None or i == 0:
+            continue
+        left = h.start
+        for back in range(i - 1, max(-1, i - 1 - _WINDOW), -1):
+            prev = hits[back]
+            if left - prev.end > _GAP:
+                break
+            attr = prev.info.attribute
+            if attr is not None:
+                h.info = (_WEAK_COLLOCATION if weak else _COLLOCATION)[attr * mag]
+                if prev.info.weight is not None:
+                    prev.info = dataclasses.replace(prev.info, weight=None)
+                break
+            if not prev.info.negator and prev.info.degree is None:
+                break
+            left = prev.start
+
+
 def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
     """Apply negation and degree to opinion words; return the clause's raw score and opinion count.
 
@@ -206,6 +266,7 @@ def _score_hits(hits: list[Hit], tail: str = "") -> tuple[float, int]:
     total = 0.0
     count = 0
     _demote_intensifiers(hits)
+    _collocate(hits)
     for h in hits:
         w = h.info.weight
         if w is None:
