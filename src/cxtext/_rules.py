@@ -5,7 +5,9 @@ Inside a clause every opinion word gets a weight from the lexicon, modified by t
 adverbs just before it (不方便, 很不满意, 不是很满意), and is attached to the nearest factor or theme
 term (价格便宜服务差: 便宜 → 价格, 差 → 服务). The clause's weight in the document follows its
 contrast role (the clause after 但是 counts more; the one opened by 虽然 less) and expectation cues
-(本以为… states an expectation, not the experience).
+(本以为… states an expectation, not the experience). Complaints told as facts are read by rules of
+their own (waits and lateness, something owed and not given, what came instead of what was ordered),
+and so are an attribute and a magnitude word together (续航短, 发热量不大: see ``attributes.tsv``).
 """
 
 from __future__ import annotations
@@ -207,20 +209,22 @@ def _match(tokens: list[tuple[str, int, int]], i: int, j: int, index: TermIndex)
     return hits
 
 
-_COLLOCATION = {sign: Term(weight=float(sign), aspects=(), negator=False, degree=None, contrast=None, expectation=None)
-                for sign in (1, -1)}
-_WEAK_COLLOCATION = {sign: Term(weight=sign * _NEGATED_NEGATIVE, aspects=(), negator=False, degree=None, contrast=None,
-                                expectation=None) for sign in (1, -1)}
-
-
 # 好 straight before an opinion word is a degree adverb, not praise: 好慢, 好贵, 好难吃 (好 = 很).
 _INTENSIFIER = Term(weight=None, aspects=(), negator=False, degree=1.5, contrast=None, expectation=None)
 
 
 def _demote_intensifiers(hits: list[Hit]) -> None:
+    """Make a 好 that stands straight before an opinion word a degree adverb of it."""
     for a, b in zip(hits, hits[1:]):
         if a.term == "好" and a.end == b.start and b.info.weight is not None and not b.info.negator and not a.info.aspects:
             a.info = _INTENSIFIER
+
+
+# The opinion of an attribute and a magnitude word, by sign (续航短: +1 × -1); the weak one for 不大, 不多.
+_COLLOCATION = {sign: Term(weight=float(sign), aspects=(), negator=False, degree=None, contrast=None, expectation=None)
+                for sign in (1, -1)}
+_WEAK_COLLOCATION = {sign: Term(weight=sign * _NEGATED_NEGATIVE, aspects=(), negator=False, degree=None, contrast=None,
+                                expectation=None) for sign in (1, -1)}
 
 
 def _collocate(hits: list[Hit]) -> None:
