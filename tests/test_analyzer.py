@@ -148,6 +148,8 @@ def test_hao_before_an_opinion_word_is_a_degree_adverb(rules_analyzer):
         ("容量很大", 1), ("续航时间短", -1), ("噪音大", -1), ("发热量小", 1), ("体积小", 1),
         ("发热量稍微有点大", -1), ("价格偏高", -1), ("价格很低", 1), ("分量很足", 1), ("毛病多", -1),
         ("发热量不大", 1), ("问题不大", 1),  # 不大 after an attribute: less of it
+        ("送餐时间还是比较久", -1), ("噪音依然很大", -1),  # an adverb may stand between
+        ("时间有点久", -1), ("营业时间很长", 1), ("待机时间长", 1),  # 时间 alone is a wait
     ],
 )
 def test_a_magnitude_after_an_attribute_is_an_opinion(rules_analyzer, text, sign):

@@ -90,7 +90,7 @@ def _inherited(term: str, aspects: dict[str, tuple[tuple[str, str, float | None]
 # Magnitude words: "more" (+1) or "less" (-1) of whatever they follow. After an attribute of
 # attributes.tsv they are an opinion (容量很大 +, 噪音大 -, 续航短 -, 发热量小 +); elsewhere they keep
 # whatever sentiment.tsv gives them (少 -0.6) or none.
-_MAGNITUDES = {"大": 1, "高": 1, "长": 1, "多": 1, "重": 1, "厚": 1, "强": 1, "足": 1,
+_MAGNITUDES = {"大": 1, "高": 1, "长": 1, "久": 1, "多": 1, "重": 1, "厚": 1, "强": 1, "足": 1,
                "小": -1, "低": -1, "短": -1, "少": -1, "轻": -1, "薄": -1, "弱": -1}
 
 
@@ -256,8 +256,8 @@ def _collocate(hits: list[Hit]) -> None:
                 if prev.info.weight is not None:
                     prev.info = dataclasses.replace(prev.info, weight=None)
                 break
-            if not prev.info.negator and prev.info.degree is None:
-                break
+            if not prev.info.negator and prev.info.degree is None and prev.info is not _BLOCK:
+                break  # (an adverb such as 还是, 依然 may stand between: 噪音依然很大)
             left = prev.start
 
 
