@@ -161,6 +161,12 @@ def test_a_magnitude_alone_is_no_opinion(rules_analyzer):
     assert rules_analyzer.analyze("价格不大好").score < 0  # 不大 before an opinion word still negates it
 
 
+def test_a_neutral_phrase_keeps_its_opinion_word_from_matching(rules_analyzer):
+    # 还没用 "not used yet" has weight 0 in sentiment.tsv; 没用 "useless" is negative
+    assert rules_analyzer.analyze("还没用，不知道效果").label == "neu"
+    assert rules_analyzer.analyze("这东西没用").label == "neg"
+
+
 def test_negation_reaches_only_what_it_is_about(rules_analyzer):
     score = lambda t: rules_analyzer.analyze(t).score  # noqa: E731
     # a distant negator does not flip a word that carries its own negation: 不用 is "no need"

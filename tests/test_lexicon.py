@@ -46,7 +46,13 @@ def test_sentiment_lexicon_size_and_balance(shipped):
     weights = list(shipped.sentiment.values())
     assert len(weights) >= 3000
     assert sum(w > 0 for w in weights) >= 1000 and sum(w < 0 for w in weights) >= 1000
-    assert all(-2 <= w <= 2 and w != 0 for w in weights)
+    assert all(-2 <= w <= 2 for w in weights)
+    # weight 0 marks a neutral phrase (还没用): each one exists to stop a shorter opinion word inside it
+    neutral = [t for t, w in shipped.sentiment.items() if w == 0]
+    assert 0 < len(neutral) < 50
+    for phrase in neutral:
+        inner = [phrase[i:j] for i in range(len(phrase)) for j in range(i + 1, len(phrase) + 1) if (i, j) != (0, len(phrase))]
+        assert any(shipped.sentiment.get(t) or any(p for _, _, p in shipped.aspects.get(t, ())) for t in inner), phrase
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,27 @@ def test_fast_score_equals_dictionary_score_with_a_detector():
         assert model.score(norm.text, tokens, results, opinions) == model.score_features(features(norm.text, tokens, results), opinions)
 
 
+def test_a_text_of_words_the_model_never_saw_and_no_opinion_is_neutral():
+    an = Analyzer()
+    model = an._sentiment_model()
+    norm, tokens, results, _, opinions = an.prepare("zqxv wkjh")
+    assert opinions == 0 and not any(model._polarity.knows(t) for t, _, _ in tokens)
+    assert model.score(norm.text, tokens, results, opinions) == 0.0
+    assert an.analyze("zqxv wkjh").label == "neu"
+    # an opinion word the rules know still counts, whatever the model knows
+    assert an.analyze("zqxv 很好").label == "pos"
+
+
+def test_fast_and_dictionary_scores_agree_on_unknown_words():
+    from cxtext._sentiment import features
+
+    an = Analyzer()
+    model = an._sentiment_model()
+    for text in ("zqxv wkjh", "zqxv 很好", "送了两个小时"):
+        norm, tokens, results, _, opinions = an.prepare(text)
+        assert model.score(norm.text, tokens, results, opinions) == model.score_features(features(norm.text, tokens, results), opinions)
+
+
 @pytest.mark.parametrize(("text", "label"), [
     ("请问可以退款吗？", "neu"),  # a question
     ("订单号 123456", "neu"),  # a number

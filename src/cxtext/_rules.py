@@ -103,7 +103,11 @@ class TermIndex:
         for t in terms:
             aspects = lexicon.aspects.get(t) or _inherited(t, lexicon.aspects)
             weight = lexicon.sentiment.get(t)
-            if weight is None:
+            if weight == 0.0:
+                # a neutral phrase: it holds an opinion word but states no opinion (还没用 "not used
+                # yet", not 没用 "useless"); matched whole, it keeps the shorter word from matching
+                weight = None
+            elif weight is None:
                 pols = [p for _, _, p in aspects if p is not None]
                 weight = sum(pols) / len(pols) if pols else None
             index[t] = Term(

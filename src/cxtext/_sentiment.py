@@ -147,6 +147,10 @@ class LinearModel:
             bigrams = ()
             kept = words.keys() - _SKIP
             a = _unit_value(len(kept) - sum(map(str.isspace, kept)))
+        if not opinions and self._neutral is not None and not any(map(self._polarity.knows, words)):
+            # nothing the model has seen and no opinion word: no evidence either way (models with a
+            # no-opinion detector; older ones score as they were trained)
+            return 0.0
         question = _is_question(text)
         rules = rule_features(clauses)
         z = self._polarity.z(words, bigrams, a, question, rules)
@@ -155,6 +159,8 @@ class LinearModel:
 
     def score_features(self, feats: dict[str, float], opinions: int) -> float:
         """The score of one feature row (training's cross-validation scores held-out rows this way)."""
+        if not opinions and self._neutral is not None and not any(self._polarity.knows(f[2:]) for f in feats if f.startswith("w:")):
+            return 0.0
         z = self._polarity.z_features(feats)
         neutral = None if self._neutral is None else self._neutral.z_features(feats)
         return self._squash(z, opinions, neutral)
@@ -193,6 +199,10 @@ class _Linear:
                        if k.startswith("w:") and k[2:] not in _SKIP and not k[2:].isspace()}
         self._bigrams = {k[2:]: v for k, v in weights.items() if k.startswith("c:")}
         self._question = weights.get("s:q", 0.0)
+
+    def knows(self, word: str) -> bool:
+        """Whether the regression has a weight for token ``word``."""
+        return word in self._words
 
     def z(self, words: Iterable[str], bigrams: Iterable[str], a: float, question: bool, rules: dict[str, float]) -> float:
         """``z_features(features(text, tokens, clauses))`` from the parts :func:`features` is built of.
